@@ -5,7 +5,7 @@ const HEX = '0123456789abcdef';
 /** Lower-case hex of `bytes`, two characters per byte. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += HEX[b >> 4] + HEX[b & 15];
+  for (const b of bytes) out += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
   return out;
 }
 

@@ -1,0 +1,24 @@
+/**
+ * SequenceNumber_t (RTPS 2.5 §9.3.2): `long high; unsigned long low`. In the domain a sequence
+ * number is a JS number (exact up to 2^53, far beyond any writer's lifetime).
+ */
+import type { ByteReader } from '../util/byte-reader.js';
+import type { ByteWriter } from '../util/byte-writer.js';
+import { EncodeError } from '../util/errors.js';
+
+const TWO_32 = 0x1_0000_0000;
+
+/** SEQUENCENUMBER_UNKNOWN = {-1, 0} (RTPS 2.5 §9.3.2). */
+export const SEQUENCE_NUMBER_UNKNOWN = -TWO_32;
+
+export function readSequenceNumber(r: ByteReader, field: string): number {
+  const high = r.i32(`${field}.high`);
+  const low = r.u32(`${field}.low`);
+  return high * TWO_32 + low;
+}
+
+export function writeSequenceNumber(w: ByteWriter, sn: number): void {
+  if (!Number.isSafeInteger(sn)) throw new EncodeError('sequenceNumber', `${sn} is not a safe integer`);
+  const high = Math.floor(sn / TWO_32);
+  w.i32(high).u32(sn - high * TWO_32);
+}
