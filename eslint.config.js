@@ -21,7 +21,7 @@ const LAYERS = {
 const ALL = ['util', 'idl', 'cdr', 'rtps', 'stun', 'ice', 'reliability', 'discovery', 'transport', 'dds', 'relay', 'simnet', 'cli'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js', '**/*.cjs'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

@@ -21,7 +21,7 @@ export function formatAddress(a: TransportAddress): string {
 /** Parses `ip:port` or `[ipv6]:port`. @throws EncodeError when it is not one. */
 export function parseAddress(text: string): TransportAddress {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
-  if (!m?.[1] || m[2] === undefined) throw new EncodeError('address', `not ip:port: ${text}`);
+  if (m?.[1] === undefined || m[2] === undefined) throw new EncodeError('address', `not ip:port: ${text}`);
   const port = Number(m[2]);
   if (port > 65535) throw new EncodeError('address', `port out of range: ${text}`);
   const ip = m[1];
@@ -79,7 +79,7 @@ function parseIpv6(ipWithZone: string): Uint8Array | undefined {
       if (i === parts.length - 1 && p.includes('.')) {
         const v4 = parseIpv4(p);
         if (!v4) return undefined;
-        out.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+        out.push(((v4[0] ?? 0) << 8) | (v4[1] ?? 0), ((v4[2] ?? 0) << 8) | (v4[3] ?? 0));
       } else {
         if (!/^[0-9a-fA-F]{1,4}$/.test(p)) return undefined;
         out.push(Number.parseInt(p, 16));
@@ -106,7 +106,7 @@ export function bytesToIp(bytes: Uint8Array): string {
   if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   if (bytes.length !== 16) throw new EncodeError('ip', `an address has 4 or 16 bytes, not ${bytes.length}`);
   const w: number[] = [];
-  for (let i = 0; i < 8; i++) w.push((bytes[2 * i]! << 8) | bytes[2 * i + 1]!);
+  for (let i = 0; i < 8; i++) w.push(((bytes[2 * i] ?? 0) << 8) | (bytes[2 * i + 1] ?? 0));
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8; ) {

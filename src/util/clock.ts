@@ -4,6 +4,7 @@ export interface Clock {
 }
 
 /** The real clock, for drivers. */
+// eslint-disable-next-line no-restricted-properties -- the one place the real clock is read; cores get it injected
 export const monotonicClock: Clock = { now: () => performance.now() };
 
 /** A clock that moves only when told; tests, simnet and benches use it. */
