@@ -1,0 +1,100 @@
+/**
+ * The codec interface user types are served through, and the interpreted implementation over
+ * {@link StructCodec} (the hot path; see docs/cdr-user-types.md for why).
+ */
+import { DecodeError, EncodeError } from '../util/errors.js';
+import { CdrReader } from './cdr-reader.js';
+import { CdrWriter } from './cdr-writer.js';
+import {
+  CDR2_BE, CDR2_LE, D_CDR2_BE, D_CDR2_LE, PL_CDR2_BE, PL_CDR2_LE, PL_CDR_BE, PL_CDR_LE, PLAIN_CDR_BE, PLAIN_CDR_LE, padEncapsulation, readEncapsulation, rulesOf,
+  writeEncapsulation, ENCAPSULATION_HEADER_SIZE,
+} from './encapsulation.js';
+import type { EncapsulationKind, PaddingMode } from './encapsulation.js';
+import { computeKeyHash, maxKeyHolderSize } from './key-hash.js';
+import type { StructCodec, UserSample } from './struct-codec.js';
+import type { Extensibility, StructDef } from './type-model.js';
+
+export interface EncodeOptions {
+  /** Representation identifier; must suit the type's extensibility (see {@link encapsulationFor}). */
+  readonly encapsulation: EncapsulationKind;
+  /** How the payload ends; default `'flagged'` (XTypes 1.3 §7.6.3.1.2, as Cyclone DDS sends). */
+  readonly padding?: PaddingMode;
+}
+
+/** Encoder and decoder of one user type, payloads including the encapsulation header. */
+export interface UserTypeCodec {
+  readonly typeName: string;
+  /** True when the type has `@key` members. */
+  readonly hasKey: boolean;
+  /** @throws EncodeError when the sample does not fit the type or the encapsulation does not suit it. */
+  encode(sample: UserSample, options: EncodeOptions): Uint8Array;
+  /** Decoded strings are copies; nothing aliases `bytes`. @throws DecodeError, and nothing else, on bad bytes. */
+  decode(bytes: Uint8Array): UserSample;
+  /** The 16-byte key hash (RTPS 2.5 §9.6.4.8); all zeros for a type without keys. @throws EncodeError. */
+  keyHash(sample: UserSample): Uint8Array;
+}
+
+/**
+ * The representation identifier for a top-level type (XTypes 1.3 §7.6.3.1.2 / Table 60): XCDR1 uses
+ * PLAIN_CDR for final and appendable and PL_CDR for mutable; XCDR2 uses CDR2, D_CDR2, PL_CDR2.
+ */
+export function encapsulationFor(extensibility: Extensibility, version: 'xcdr1' | 'xcdr2', littleEndian: boolean): EncapsulationKind {
+  if (version === 'xcdr1') {
+    if (extensibility === 'mutable') return littleEndian ? PL_CDR_LE : PL_CDR_BE;
+    return littleEndian ? PLAIN_CDR_LE : PLAIN_CDR_BE;
+  }
+  switch (extensibility) {
+    case 'final': return littleEndian ? CDR2_LE : CDR2_BE;
+    case 'appendable': return littleEndian ? D_CDR2_LE : D_CDR2_BE;
+    case 'mutable': return littleEndian ? PL_CDR2_LE : PL_CDR2_BE;
+    default: throw new EncodeError('extensibility', 'unknown extensibility');
+  }
+}
+
+/** Interprets a {@link StructDef} with CdrReader/CdrWriter. */
+export class InterpretedCodec implements UserTypeCodec {
+  readonly typeName: string;
+  readonly hasKey: boolean;
+  readonly #maxKeySize: number;
+  #sizeHint = 64;
+
+  constructor(readonly codec: StructCodec, readonly def: StructDef) {
+    this.typeName = def.name;
+    this.hasKey = def.keyMembers.length > 0;
+    this.#maxKeySize = this.hasKey ? maxKeyHolderSize(codec, def) : 0;
+  }
+
+  encode(sample: UserSample, options: EncodeOptions): Uint8Array {
+    const kind = options.encapsulation;
+    const rules = rulesOf(kind);
+    const expected = encapsulationFor(this.def.extensibility, rules.version, rules.littleEndian);
+    if (kind !== expected) {
+      throw new EncodeError(this.typeName, `encapsulation 0x${kind.toString(16)} does not suit a ${this.def.extensibility} type (expected 0x${expected.toString(16)})`);
+    }
+    const w = new CdrWriter(rules, this.#sizeHint, ENCAPSULATION_HEADER_SIZE);
+    writeEncapsulation(w, kind);
+    this.codec.writeStruct(w, this.def, sample, this.typeName);
+    padEncapsulation(w, 0, options.padding ?? 'flagged');
+    if (w.offset > this.#sizeHint) this.#sizeHint = w.offset;
+    return w.finish();
+  }
+
+  decode(bytes: Uint8Array): UserSample {
+    const enc = readEncapsulation(bytes);
+    const isMutable = this.def.extensibility === 'mutable';
+    if (enc.isParameterList !== isMutable) {
+      throw new DecodeError(`${this.typeName}/encapsulation`, 0, `kind 0x${enc.kind.toString(16)} does not suit a ${this.def.extensibility} type`);
+    }
+    const r = new CdrReader(enc.body, this.typeName, enc.rules, ENCAPSULATION_HEADER_SIZE, 0);
+    const sample = this.codec.readStruct(r, this.def, this.typeName);
+    // XCDR1 appendable types have no DHEADER: a newer writer's extra members are trailing bytes.
+    const mayTrail = enc.rules.version === 'xcdr1' && this.def.extensibility === 'appendable';
+    if (!mayTrail && r.remaining > 3) r.fail('end', `${r.remaining} trailing bytes after the sample`);
+    return sample;
+  }
+
+  keyHash(sample: UserSample): Uint8Array {
+    if (!this.hasKey) return new Uint8Array(16);
+    return computeKeyHash(this.codec, this.def, sample, this.#maxKeySize);
+  }
+}
