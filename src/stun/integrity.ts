@@ -3,15 +3,17 @@
  * and MAC computation.
  *
  * Speed: an {@link IntegrityKey} keeps the HMAC state with the key block already absorbed
- * (RFC 2104 ipad/opad), and each message clones it into a scratch state owned by the key, so a
- * message costs only its own SHA-1 blocks. {@link createIntegrityKey} memoises keys per password in a
+ * (RFC 2104 ipad/opad): for SHA-1 as two chaining values ({@link HmacSha1Key}), for SHA-256 as a
+ * `@noble/hashes` HMAC cloned per message into a scratch state owned by the key, so a message
+ * costs only its own blocks. {@link createIntegrityKey} memoises keys per password in a
  * small LRU, so callers that pass the same ICE password again get the prepared state back.
  * Keys are not re-entrant across threads (there are none in a Node isolate) and all methods run to
  * completion synchronously.
  */
 import { _HMAC } from '@noble/hashes/hmac.js';
-import { md5, sha1 } from '@noble/hashes/legacy.js';
+import { md5 } from '@noble/hashes/legacy.js';
 import { sha256 } from '@noble/hashes/sha2.js';
+import { HmacSha1Key } from './hmac-sha1.js';
 import { utf8Length, writeUtf8 } from './utf8.js';
 
 import type { Hash } from '@noble/hashes/utils.js';
@@ -35,8 +37,7 @@ function utf8Bytes(text: string, field: string): Uint8Array {
 
 /** A prepared HMAC key. Opaque: create with {@link createIntegrityKey} or {@link createLongTermIntegrityKey}. */
 export class IntegrityKey {
-  readonly #sha1: Hmac;
-  #sha1Scratch: Hmac | undefined;
+  readonly #sha1: HmacSha1Key;
   #sha256: Hmac | undefined;
   #sha256Scratch: Hmac | undefined;
   readonly #key: Uint8Array;
@@ -46,7 +47,7 @@ export class IntegrityKey {
   /** @param key the HMAC key bytes (copied). */
   constructor(key: Uint8Array) {
     this.#key = key.slice();
-    this.#sha1 = new _HMAC<AnyHash>(sha1, this.#key);
+    this.#sha1 = new HmacSha1Key(this.#key);
   }
 
   /**
@@ -55,15 +56,13 @@ export class IntegrityKey {
    * internal 32-byte scratch that is returned and overwritten by the next call on this key.
    */
   #mac(message: Uint8Array, end: number, lengthField: number, useSha256: boolean): Uint8Array {
-    let h: Hmac;
-    if (useSha256) {
-      this.#sha256 ??= new _HMAC<AnyHash>(sha256, this.#key);
-      h = this.#sha256._cloneInto(this.#sha256Scratch);
-      this.#sha256Scratch = h;
-    } else {
-      h = this.#sha1._cloneInto(this.#sha1Scratch);
-      this.#sha1Scratch = h;
+    if (!useSha256) {
+      this.#sha1.mac(message, end, lengthField, this.#digest, 0);
+      return this.#digest;
     }
+    this.#sha256 ??= new _HMAC<AnyHash>(sha256, this.#key);
+    const h = this.#sha256._cloneInto(this.#sha256Scratch);
+    this.#sha256Scratch = h;
     const header = this.#header;
     header[0] = message[0] ?? 0;
     header[1] = message[1] ?? 0;
