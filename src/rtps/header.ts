@@ -5,6 +5,7 @@
 import type { ByteReader } from '../util/byte-reader.js';
 import type { ByteWriter } from '../util/byte-writer.js';
 import { checkInt } from '../util/byte-writer.js';
+import { DecodeError } from '../util/errors.js';
 import type { GuidPrefix } from './guid.js';
 import { readGuidPrefix, writeGuidPrefix } from './guid.js';
 
@@ -56,12 +57,14 @@ export interface RtpsHeader {
  */
 export function readRtpsHeader(r: ByteReader): RtpsHeader {
   r.need(RTPS_HEADER_SIZE, 'header');
+  r.littleEndian = false; // every header field is an octet array
+  const at = r.absoluteOffset;
   const protocol = r.u32('header/protocol');
-  if (protocol === PROTOCOL_RTPX) r.fail('header/protocol', '"RTPX" messages are not supported');
-  if (protocol !== PROTOCOL_RTPS) r.fail('header/protocol', `not "RTPS" (0x${protocol.toString(16)})`);
+  if (protocol === PROTOCOL_RTPX) throw new DecodeError(`${r.context}/header/protocol`, at, '"RTPX" messages are not supported');
+  if (protocol !== PROTOCOL_RTPS) throw new DecodeError(`${r.context}/header/protocol`, at, `not "RTPS" (0x${protocol.toString(16)})`);
   const major = r.u8('header/version.major');
   const minor = r.u8('header/version.minor');
-  if (major !== 2) r.fail('header/version.major', `unsupported major version ${major}`);
+  if (major !== 2) throw new DecodeError(`${r.context}/header/version.major`, at + 4, `unsupported major version ${major}`);
   const vendorId = (r.u8('header/vendorId[0]') << 8) | r.u8('header/vendorId[1]');
   const guidPrefix = readGuidPrefix(r, 'header/guidPrefix');
   return { protocolVersion: { major, minor }, vendorId, guidPrefix };

@@ -4,17 +4,24 @@
  */
 import type { ByteReader } from '../util/byte-reader.js';
 import type { ByteWriter } from '../util/byte-writer.js';
-import { EncodeError } from '../util/errors.js';
+import { DecodeError, EncodeError } from '../util/errors.js';
 
 const TWO_32 = 0x1_0000_0000;
 
 /** SEQUENCENUMBER_UNKNOWN = {-1, 0} (RTPS 2.5 §9.3.2). */
 export const SEQUENCE_NUMBER_UNKNOWN = -TWO_32;
 
+/**
+ * Reads a SequenceNumber_t.
+ * @throws DecodeError when the value is outside ±2^53 (a JS number would silently round it, and no
+ * writer reaches it; only a corrupt or hostile datagram carries one).
+ */
 export function readSequenceNumber(r: ByteReader, field: string): number {
   const high = r.i32(`${field}.high`);
   const low = r.u32(`${field}.low`);
-  return high * TWO_32 + low;
+  const sn = high * TWO_32 + low;
+  if (!Number.isSafeInteger(sn)) throw new DecodeError(`${r.context}/${field}.high`, r.absoluteOffset - 8, `${high}:${low} is beyond 2^53`);
+  return sn;
 }
 
 export function writeSequenceNumber(w: ByteWriter, sn: number): void {

@@ -58,23 +58,20 @@ function ourFields(datagram: Uint8Array): Record<string, string[]> {
   const push = (k: string, v: string): void => { (f[k] ??= []).push(v); };
   for (const s of m.submessages) {
     push('smId', u8Hex(smId(s)));
-    switch (s.kind) {
-      case 'data':
-        push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId)); push('seqNumber', String(s.writerSN));
-        break;
-      case 'heartbeat':
-        push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId));
-        push('seqNumber', String(s.firstSN)); push('seqNumber', String(s.lastSN)); push('heartbeatCount', String(s.count));
-        break;
-      case 'acknack':
-        push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId));
-        push('seqNumber', String(s.readerSNState.base)); push('acknackCount', String(s.count));
-        push('numBits', String(s.readerSNState.numBits));
-        if (s.readerSNState.numBits > 0) push('bitmap', bitmapHex(s.readerSNState.bitmap, s.littleEndian ?? true));
-        break;
-      case 'info-dst': push('guidPrefixDst', hex(s.guidPrefix)); break;
-      case 'info-ts': if (s.timestamp) push('infoTsTimestamp', tsharkTime(s.timestamp)); break;
-      default: break;
+    if (s.kind === 'data') {
+      push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId)); push('seqNumber', String(s.writerSN));
+    } else if (s.kind === 'heartbeat') {
+      push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId));
+      push('seqNumber', String(s.firstSN)); push('seqNumber', String(s.lastSN)); push('heartbeatCount', String(s.count));
+    } else if (s.kind === 'acknack') {
+      push('rdEntityId', idHex(s.readerId)); push('wrEntityId', idHex(s.writerId));
+      push('seqNumber', String(s.readerSNState.base)); push('acknackCount', String(s.count));
+      push('numBits', String(s.readerSNState.numBits));
+      if (s.readerSNState.numBits > 0) push('bitmap', bitmapHex(s.readerSNState.bitmap, s.littleEndian ?? true));
+    } else if (s.kind === 'info-dst') {
+      push('guidPrefixDst', hex(s.guidPrefix));
+    } else if (s.kind === 'info-ts' && s.timestamp) {
+      push('infoTsTimestamp', tsharkTime(s.timestamp));
     }
   }
   return f;

@@ -171,6 +171,10 @@ function finishSubmessage(w: ByteWriter, start: number, body: Uint8Array | undef
   if (body) w.bytes(body);
   if (!isLast) w.align(4);
   let length = w.offset - start;
+  // RTPS 2.5 §9.4.5.1.3: 0 would read as "to the end of the message" for kinds other than PAD and INFO_TS.
+  if (length === 0 && !isLast && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) {
+    throw new EncodeError(`submessage(${nameOf(id)})`, 'an empty body is only possible on the last submessage');
+  }
   if (length > 0xffff) {
     const mayUseZero = isLast && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS;
     if (!mayUseZero) throw new EncodeError(`submessage(${nameOf(id)})`, `body of ${length} octets exceeds 65535`);
