@@ -9,7 +9,8 @@ import type {
 import { long, octet, octetArray, sequence, string, struct, unsignedLong } from './cdr-type.js';
 
 export const EntityIdType = struct<EntityId_t>('EntityId_t', { entityKey: octetArray(3), entityKind: octet });
-export const GuidPrefixType = { ...octetArray(12), idl: 'GuidPrefix_t' };
+/** `GuidPrefix_t` (a typedef of octet[12]). */
+export const GuidPrefixType = octetArray(12);
 export const GuidType = struct<GUID_t>('GUID_t', { guidPrefix: GuidPrefixType, entityId: EntityIdType });
 export const LocatorType = struct<Locator_t>('Locator_t', { kind: long, port: unsignedLong, address: octetArray(16) });
 export const SequenceNumberType = struct<SequenceNumber_t>('SequenceNumber_t', { high: long, low: unsignedLong });
