@@ -30,19 +30,23 @@ function compress(state: Int32Array, block: Uint8Array, offset: number): void {
   let c = state[2] ?? 0;
   let d = state[3] ?? 0;
   let e = state[4] ?? 0;
-  for (let t = 0; t < 80; t++) {
-    let f: number;
-    let k: number;
-    if (t < 20) { f = (b & c) | (~b & d); k = 0x5a827999; }
-    else if (t < 40) { f = b ^ c ^ d; k = 0x6ed9eba1; }
-    else if (t < 60) { f = (b & c) | (b & d) | (c & d); k = 0x8f1bbcdc | 0; }
-    else { f = b ^ c ^ d; k = 0xca62c1d6 | 0; }
-    const temp = (((a << 5) | (a >>> 27)) + f + e + k + (W[t] ?? 0)) | 0;
-    e = d;
-    d = c;
-    c = (b << 30) | (b >>> 2);
-    b = a;
-    a = temp;
+  // FIPS 180-4 §6.1.2 step 3, one loop per round function so that no round branches.
+  let t = 0;
+  for (; t < 20; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (~b & d)) + e + 0x5a827999 + (W[t] ?? 0)) | 0;
+    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = temp;
+  }
+  for (; t < 40; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e + 0x6ed9eba1 + (W[t] ?? 0)) | 0;
+    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = temp;
+  }
+  for (; t < 60; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + ((b & c) | (b & d) | (c & d)) + e - 0x70e44324 + (W[t] ?? 0)) | 0;
+    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = temp;
+  }
+  for (; t < 80; t++) {
+    const temp = (((a << 5) | (a >>> 27)) + (b ^ c ^ d) + e - 0x359d3e2a + (W[t] ?? 0)) | 0;
+    e = d; d = c; c = (b << 30) | (b >>> 2); b = a; a = temp;
   }
   state[0] = ((state[0] ?? 0) + a) | 0;
   state[1] = ((state[1] ?? 0) + b) | 0;
