@@ -89,3 +89,35 @@ export { NackFragCodec } from './submessages/nack-frag.js';
 export type { PadSubmessage } from './submessages/pad.js';
 export { PadCodec } from './submessages/pad.js';
 export type { UnknownSubmessage } from './submessages/unknown.js';
+
+// builtin/ (SPDP / SEDP builtin-topic data, OpenDDS ICE agent info)
+export type { SpdpParticipantData } from './builtin/spdp-participant-data.js';
+export {
+  decodeSpdpParticipantData,
+  DEFAULT_PARTICIPANT_LEASE_DURATION_MS,
+  encodeSpdpParticipantData,
+} from './builtin/spdp-participant-data.js';
+export type { SedpEndpointData, SedpPublicationData, SedpSubscriptionData, TypeConsistency } from './builtin/sedp-endpoint-data.js';
+export {
+  decodeSedpPublicationData,
+  decodeSedpSubscriptionData,
+  encodeSedpPublicationData,
+  encodeSedpSubscriptionData,
+} from './builtin/sedp-endpoint-data.js';
+export type {
+  DestinationOrderKind,
+  DurabilityKind,
+  EndpointQos,
+  HistoryKind,
+  LivelinessKind,
+  OwnershipKind,
+  PresentationAccessScope,
+  ReliabilityKind,
+} from './builtin/endpoint-qos.js';
+export type { IceAgentInfo, IceCandidateInfo, IceCandidateKind } from './builtin/ice-agent-info.js';
+export { ICE_KEY_DATA, ICE_KEY_SEDP, ICE_KEY_SPDP } from './builtin/ice-agent-info.js';
+
+// pid/ (one typed codec per parameter)
+export type { ParameterCodec } from './pid/parameter-codec.js';
+export type { UnknownParameter } from './pid/pl-struct.js';
+export { ALL_PARAMETER_CODECS, IceCandidate, IceGeneral } from './pid/all.js';
