@@ -5,7 +5,7 @@
  */
 import type { ByteReader } from '../../util/byte-reader.js';
 import type { ByteWriter } from '../../util/byte-writer.js';
-import { assertNever, EncodeError } from '../../util/errors.js';
+import { assertNever, DecodeError, EncodeError } from '../../util/errors.js';
 import type { AckNackSubmessage } from './acknack.js';
 import { AckNackCodec } from './acknack.js';
 import type { DataFragSubmessage } from './data-frag.js';
@@ -52,16 +52,18 @@ export type SubmessageKind = Submessage['kind'];
  * the body of a known kind is malformed. Unknown ids never throw once framed.
  */
 export function readSubmessage(r: ByteReader, index: number): Submessage {
-  const at = `submessage[${index}]`;
-  if (r.remaining < SUBMESSAGE_HEADER_SIZE) r.fail(at, `${r.remaining} trailing octets are shorter than a submessage header`);
-  const id = r.u8(`${at}.submessageId`);
-  const flags = r.u8(`${at}.flags`);
+  if (r.remaining < SUBMESSAGE_HEADER_SIZE) r.fail(`submessage[${index}]`, `${r.remaining} trailing octets are shorter than a submessage header`);
+  // Four octets are present: the header reads below cannot fail, so their field names stay constant strings.
+  const id = r.u8('submessageId');
+  const flags = r.u8('flags');
   r.littleEndian = (flags & FLAG_ENDIANNESS) !== 0;
-  let length = r.u16(`${at}.octetsToNextHeader`);
+  let length = r.u16('octetsToNextHeader');
   // RTPS 2.5 §9.4.5.1.3: 0 means the last submessage, up to the end, except for PAD and INFO_TS.
   if (length === 0 && id !== SubmessageId.PAD && id !== SubmessageId.INFO_TS) length = r.remaining;
-  if (length > r.remaining) r.fail(`${at}.octetsToNextHeader`, `${length} exceeds the ${r.remaining} octets left`);
-  const body = r.sub(length, `${at}.body`, `rtps/${at}(${nameOf(id)})`);
+  if (length > r.remaining) {
+    throw new DecodeError(`${r.context}/submessage[${index}].octetsToNextHeader`, r.absoluteOffset - 2, `${length} exceeds the ${r.remaining} octets left`);
+  }
+  const body = r.sub(length, 'body', contextOf(r.context, index, id));
   switch (id) {
     case SubmessageId.DATA: return DataCodec.decode(body, flags);
     case SubmessageId.DATA_FRAG: return DataFragCodec.decode(body, flags);
@@ -78,6 +80,21 @@ export function readSubmessage(r: ByteReader, index: number): Submessage {
     case SubmessageId.PAD: return PadCodec.decode(body, flags);
     default: return { kind: 'unknown', id, flags, body: body.bytes };
   }
+}
+
+const ROOT_CONTEXT = 'rtps';
+const contexts: (string | undefined)[] = [];
+
+/** `rtps/submessage[2](DATA)`, memoised for the message decoders' root so that decoding builds no strings. */
+function contextOf(parent: string, index: number, id: number): string {
+  if (parent !== ROOT_CONTEXT || index >= 64) return `${parent}/submessage[${index}](${nameOf(id)})`;
+  const key = index * 256 + id;
+  let c = contexts[key];
+  if (c === undefined) {
+    c = `${parent}/submessage[${index}](${nameOf(id)})`;
+    contexts[key] = c;
+  }
+  return c;
 }
 
 /** The spec name of a submessage id (`'DATA'`), or its hex for ids this codec does not know. */
