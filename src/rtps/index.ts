@@ -121,3 +121,17 @@ export { ICE_KEY_DATA, ICE_KEY_SEDP, ICE_KEY_SPDP } from './builtin/ice-agent-in
 export type { ParameterCodec } from './pid/parameter-codec.js';
 export type { UnknownParameter } from './pid/pl-struct.js';
 export { ALL_PARAMETER_CODECS, IceCandidate, IceGeneral } from './pid/all.js';
+
+// guid.ts, locator.ts, sequence-number.ts, time.ts, parameter-list.ts: the basic wire types
+export type { EntityId, Guid, GuidPrefix } from './guid.js';
+export {
+  copyGuidPrefix, EntityIds, entityIdToString, EntityKind, GUID_PREFIX_LENGTH, guidEquals, GUIDPREFIX_UNKNOWN,
+  guidPrefixEquals, guidToString, isReaderEntity, isWriterEntity,
+} from './guid.js';
+export type { Locator } from './locator.js';
+export { addressFromLocator, locatorFromAddress, LocatorKind, locatorToString } from './locator.js';
+export { SEQUENCE_NUMBER_UNKNOWN } from './sequence-number.js';
+export type { RtpsTime } from './time.js';
+export { DURATION_INFINITE, durationFromMs, durationToMs, TIME_INFINITE, TIME_INVALID, TIME_ZERO, timeFromUnixMs, timeToUnixMs } from './time.js';
+export type { RawParameter } from './parameter-list.js';
+export { PID_MUST_UNDERSTAND_FLAG, PID_SENTINEL, PID_VENDOR_SPECIFIC_FLAG } from './parameter-list.js';

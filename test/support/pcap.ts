@@ -1,9 +1,8 @@
 /**
- * Minimal pcap / pcapng reading and classic-pcap writing for tests: the UDP datagrams of a capture
- * (Ethernet, Linux cooked v1/v2, raw IP or loopback link types; IPv4 and IPv6), and a writer that
- * wraps datagrams in Ethernet/IPv4/UDP so tshark can decode what our encoders produce.
+ * Minimal pcap / pcapng reading for tests: the UDP datagrams of a capture (Ethernet, Linux cooked
+ * v1/v2, raw IP or loopback link types; IPv4 and IPv6). Writing lives in `src/cli/pcap.ts`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 
 export interface UdpPacket {
   /** 1-based frame number in the capture, as tshark numbers it. */
@@ -23,7 +22,11 @@ const LINKTYPE_LINUX_SLL2 = 276;
 
 /** Reads every UDP datagram of a .pcap or .pcapng file; non-UDP frames are skipped (not numbered out). */
 export function readUdpPackets(path: string): UdpPacket[] {
-  const file = new Uint8Array(readFileSync(path));
+  return readUdpPacketsFromBytes(new Uint8Array(readFileSync(path)));
+}
+
+/** The UDP datagrams of a .pcap or .pcapng file's bytes. */
+export function readUdpPacketsFromBytes(file: Uint8Array): UdpPacket[] {
   const view = new DataView(file.buffer, file.byteOffset, file.byteLength);
   const frames: { link: number; data: Uint8Array }[] = [];
   const magic = view.getUint32(0, false);
@@ -97,64 +100,4 @@ function udpOf(link: number, d: Uint8Array, frame: number): UdpPacket | undefine
 function udp(d: Uint8Array, v: DataView, off: number, src: string, dst: string, frame: number): UdpPacket {
   const len = v.getUint16(off + 4);
   return { frame, src, dst, srcPort: v.getUint16(off), dstPort: v.getUint16(off + 2), payload: d.subarray(off + 8, off + len) };
-}
-
-export interface OutgoingDatagram {
-  readonly src?: string;
-  readonly dst?: string;
-  readonly srcPort: number;
-  readonly dstPort: number;
-  readonly payload: Uint8Array;
-}
-
-/** Writes datagrams as a classic pcap (Ethernet, IPv4, UDP with a correct checksum), one per second of capture time. */
-export function writeUdpPcap(path: string, datagrams: readonly OutgoingDatagram[]): void {
-  const chunks: Uint8Array[] = [];
-  const header = new DataView(new ArrayBuffer(24));
-  header.setUint32(0, 0xa1b2c3d4, true);
-  header.setUint16(4, 2, true);
-  header.setUint16(6, 4, true);
-  header.setUint32(16, 65535, true);
-  header.setUint32(20, LINKTYPE_ETHERNET, true);
-  chunks.push(new Uint8Array(header.buffer));
-  datagrams.forEach((dg, i) => {
-    const src = (dg.src ?? '127.0.0.1').split('.').map(Number);
-    const dst = (dg.dst ?? '127.0.0.1').split('.').map(Number);
-    const udpLen = 8 + dg.payload.length;
-    const frame = new Uint8Array(14 + 20 + udpLen);
-    const f = new DataView(frame.buffer);
-    f.setUint16(12, 0x0800);
-    frame[14] = 0x45;
-    f.setUint16(16, 20 + udpLen);
-    f.setUint16(18, i & 0xffff);
-    frame[22] = 64;
-    frame[23] = 17;
-    frame.set(src, 26);
-    frame.set(dst, 30);
-    f.setUint16(24, checksum(frame.subarray(14, 34)));
-    f.setUint16(34, dg.srcPort);
-    f.setUint16(36, dg.dstPort);
-    f.setUint16(38, udpLen);
-    frame.set(dg.payload, 42);
-    const pseudo = new Uint8Array(12 + udpLen);
-    pseudo.set(src, 0);
-    pseudo.set(dst, 4);
-    pseudo[9] = 17;
-    new DataView(pseudo.buffer).setUint16(10, udpLen);
-    pseudo.set(frame.subarray(34), 12);
-    f.setUint16(40, checksum(pseudo) || 0xffff);
-    const rec = new DataView(new ArrayBuffer(16));
-    rec.setUint32(0, 1_800_000_000 + i, true);
-    rec.setUint32(8, frame.length, true);
-    rec.setUint32(12, frame.length, true);
-    chunks.push(new Uint8Array(rec.buffer), frame);
-  });
-  writeFileSync(path, Buffer.concat(chunks));
-}
-
-function checksum(bytes: Uint8Array): number {
-  let sum = 0;
-  for (let i = 0; i < bytes.length; i += 2) sum += (bytes[i]! << 8) | (bytes[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
 }
