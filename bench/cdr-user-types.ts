@@ -14,6 +14,7 @@ import {
 import type { EncapsulationKind, UserSample, UserTypeCodec } from '../src/cdr/index.js';
 import { toHex } from '../src/util/hex.js';
 import { MSG_IDL_PATH, PCAPS, userSamples } from '../test/cdr/lab-samples.js';
+import { foxgloveCodec } from '../test/support/foxglove-codec.js';
 import { printResults, timePerCallNs } from './support/report.js';
 import type { BenchResult } from './support/report.js';
 
@@ -44,7 +45,7 @@ const handWritten: UserTypeCodec = {
 
 const paths: Record<string, UserTypeCodec> = {
   interpreted: lib.codec('Msg'),
-  foxglove: lib.foxgloveCodec('Msg'),
+  foxglove: foxgloveCodec(lib, 'Msg'),
   'hand-written': handWritten,
 };
 

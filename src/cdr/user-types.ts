@@ -11,7 +11,6 @@ import { parseIDL } from '@foxglove/omgidl-parser';
 import type { IDLMessageDefinition } from '@foxglove/omgidl-parser';
 import { InvalidConfigError } from '../util/errors.js';
 import type { EncapsulationKind } from './encapsulation.js';
-import { FoxgloveCodec } from './foxglove-codec.js';
 import { StructCodec } from './struct-codec.js';
 import { buildTypeModel } from './type-model.js';
 import type { StructDef, TypeModelOptions } from './type-model.js';
@@ -25,7 +24,6 @@ export class TypeLibrary {
   readonly types: ReadonlyMap<string, StructDef>;
   readonly #structCodec: StructCodec;
   readonly #codecs = new Map<string, UserTypeCodec>();
-  readonly #foxglove = new Map<string, UserTypeCodec>();
 
   constructor(readonly definitions: readonly IDLMessageDefinition[], options: CompileIdlOptions = {}) {
     this.types = buildTypeModel(definitions, options);
@@ -45,16 +43,6 @@ export class TypeLibrary {
     if (c === undefined) {
       c = new InterpretedCodec(this.#structCodec, this.struct(name));
       this.#codecs.set(name, c);
-    }
-    return c;
-  }
-
-  /** The same interface over `@foxglove/omgidl-serialization`, for measurement and differential tests. */
-  foxgloveCodec(name: string): UserTypeCodec {
-    let c = this.#foxglove.get(name);
-    if (c === undefined) {
-      c = new FoxgloveCodec(this.definitions, this.#structCodec, this.struct(name));
-      this.#foxglove.set(name, c);
     }
     return c;
   }

@@ -9,11 +9,12 @@ import {
 } from '../../src/cdr/index.js';
 import type { UserSample } from '../../src/cdr/index.js';
 import { MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
+import { foxgloveCodec } from '../support/foxglove-codec.js';
 
 const MSG_IDL = readFileSync(MSG_IDL_PATH, 'utf8');
 const lib = compileIdl(MSG_IDL);
 const msg = lib.codec('Msg');
-const foxMsg = lib.foxgloveCodec('Msg');
+const foxMsg = foxgloveCodec(lib, 'Msg');
 
 const CAPTURES = [
   { file: 'cyclone-labmsg.pcapng', vendor: 'cyclone', count: 5 },

@@ -7,14 +7,16 @@
  */
 import { MessageReader, MessageWriter } from '@foxglove/omgidl-serialization';
 import type { IDLMessageDefinition } from '@foxglove/omgidl-parser';
-import { DecodeError, EncodeError } from '../util/errors.js';
-import { ENCAPSULATION_HEADER_SIZE, OPTIONS_PADDING_MASK, readEncapsulation, rulesOf } from './encapsulation.js';
-import type { EncapsulationKind } from './encapsulation.js';
-import { computeKeyHash, maxKeyHolderSize } from './key-hash.js';
-import type { StructCodec, UserSample } from './struct-codec.js';
-import type { StructDef } from './type-model.js';
-import { encapsulationFor } from './user-type-codec.js';
-import type { EncodeOptions, UserTypeCodec } from './user-type-codec.js';
+import { DecodeError, EncodeError } from '../../src/util/errors.js';
+import { ENCAPSULATION_HEADER_SIZE, OPTIONS_PADDING_MASK, readEncapsulation, rulesOf } from '../../src/cdr/encapsulation.js';
+import type { EncapsulationKind } from '../../src/cdr/encapsulation.js';
+import { computeKeyHash, maxKeyHolderSize } from '../../src/cdr/key-hash.js';
+import { StructCodec } from '../../src/cdr/struct-codec.js';
+import type { UserSample } from '../../src/cdr/struct-codec.js';
+import type { TypeLibrary } from '../../src/cdr/user-types.js';
+import type { StructDef } from '../../src/cdr/type-model.js';
+import { encapsulationFor } from '../../src/cdr/user-type-codec.js';
+import type { EncodeOptions, UserTypeCodec } from '../../src/cdr/user-type-codec.js';
 
 function isUserSample(v: unknown): v is UserSample {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -89,4 +91,9 @@ export class FoxgloveCodec implements UserTypeCodec {
     if (!this.hasKey) return new Uint8Array(16);
     return computeKeyHash(this.codec, this.def, sample, this.#maxKeySize);
   }
+}
+
+/** The reference codec of `name` in `library`, over `@foxglove/omgidl-serialization`. */
+export function foxgloveCodec(library: TypeLibrary, name: string): UserTypeCodec {
+  return new FoxgloveCodec(library.definitions, new StructCodec(library.types), library.struct(name));
 }
