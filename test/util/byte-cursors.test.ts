@@ -30,7 +30,7 @@ describe('util/ByteReader and ByteWriter', () => {
       const e = err as DecodeError;
       expect([e.field, e.offset]).to.deep.equal(['msg/body/y', 4]);
     }
-    expect(() => outer.skip(2, 'tail')).to.throw(DecodeError, 'msg/tail @5');
+    expect(() => { outer.skip(2, 'tail'); }).to.throw(DecodeError, 'msg/tail @5');
   });
 
   it('aligns relative to an origin and rejects out-of-range integers', () => {
