@@ -18,6 +18,12 @@ export interface AttributeCodec<T> {
   /** RFC name, e.g. `'XOR-MAPPED-ADDRESS'`. */
   readonly name: string;
   /**
+   * Set when {@link check} accepts a value if and only if it has exactly this many bytes (and
+   * checks nothing else): {@link decodeStunMessage} then compares the length itself and calls
+   * `check` only to throw, which spares it a view per attribute.
+   */
+  readonly fixedLength?: number;
+  /**
    * Throws {@link DecodeError} unless `value` is a well-formed value of this attribute. Cheaper than
    * {@link decode}: {@link decodeStunMessage} runs it on every known attribute so that a decoded
    * message can always be read without errors.
@@ -59,6 +65,8 @@ export function checkLength(name: string, value: Uint8Array, length: number, off
 export interface CodecParts<T> {
   readonly type: number;
   readonly name: string;
+  /** See {@link AttributeCodec.fixedLength}: only for a `check` that tests this length and nothing else. */
+  readonly fixedLength?: number;
   readonly check: (value: Uint8Array, offset: number, index: number) => void;
   /** Called only after `check` passed. */
   readonly read: (value: Uint8Array, transactionId: Uint8Array) => T;
@@ -71,6 +79,7 @@ export function defineCodec<T>(parts: CodecParts<T>): AttributeCodec<T> {
   return Object.freeze({
     type: parts.type,
     name: parts.name,
+    ...(parts.fixedLength === undefined ? {} : { fixedLength: parts.fixedLength }),
     check: parts.check,
     decode(value: Uint8Array, transactionId: Uint8Array, offset = 0, index = -1): T {
       parts.check(value, offset, index);

@@ -8,24 +8,39 @@ import type { AttributeCodec } from './attribute-codec.js';
 import { MappedAddress } from './attributes/mapped-address.js';
 import { codecForType, isComprehensionRequired } from './attributes/registry.js';
 import { XorMappedAddress } from './attributes/xor-mapped-address.js';
-import type { StunMessage } from './message.js';
+import { DecodedStunMessage, type StunMessage } from './message.js';
 
 /** Types for which OpenDDS reads the last occurrence (USERNAME, MESSAGE-INTEGRITY, PRIORITY; spec §3.2). */
 const LAST_WINS: ReadonlySet<number> = new Set([0x0006, 0x0008, 0x0024]);
 
+// Decoded messages are read through their index, so that reading one attribute makes one view
+// rather than materialising them all; other StunMessage values go through `attributes`.
+
 function decodeAt<T>(msg: StunMessage, codec: AttributeCodec<T>, i: number): T | undefined {
+  if (msg instanceof DecodedStunMessage) {
+    if (i < 0 || i >= msg.attributeCount) return undefined;
+    return codec.decode(msg.valueAt(i), msg.transactionId, msg.offsetAt(i) + 4, i);
+  }
   const a = msg.attributes[i];
   if (a === undefined) return undefined;
   return codec.decode(a.value, msg.transactionId, a.offset + 4, i);
 }
 
 function firstIndex(msg: StunMessage, type: number): number {
+  if (msg instanceof DecodedStunMessage) {
+    for (let i = 0; i < msg.attributeCount; i++) if (msg.typeAt(i) === type) return i;
+    return -1;
+  }
   const list = msg.attributes;
   for (let i = 0; i < list.length; i++) if (list[i]?.type === type) return i;
   return -1;
 }
 
 function lastIndex(msg: StunMessage, type: number): number {
+  if (msg instanceof DecodedStunMessage) {
+    for (let i = msg.attributeCount - 1; i >= 0; i--) if (msg.typeAt(i) === type) return i;
+    return -1;
+  }
   const list = msg.attributes;
   for (let i = list.length - 1; i >= 0; i--) if (list[i]?.type === type) return i;
   return -1;

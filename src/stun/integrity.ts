@@ -108,13 +108,17 @@ export class IntegrityKey {
   }
 
   /**
-   * True when `expected` equals the first `expected.length` bytes of the MAC of `message[0, end)`
-   * with the header length replaced by `lengthField`. The comparison does not exit early.
+   * True when the `expectedLength` bytes at `expected[expectedOffset]` (by default all of
+   * `expected`) equal the first bytes of the MAC of `message[0, end)` with the header length
+   * replaced by `lengthField`. The comparison does not exit early.
    */
-  macEquals(message: Uint8Array, end: number, lengthField: number, useSha256: boolean, expected: Uint8Array): boolean {
+  macEquals(
+    message: Uint8Array, end: number, lengthField: number, useSha256: boolean,
+    expected: Uint8Array, expectedOffset = 0, expectedLength = expected.length,
+  ): boolean {
     const d = this.#mac(message, end, lengthField, useSha256);
     let diff = 0;
-    for (let i = 0; i < expected.length; i++) diff |= (d[i] ?? 0) ^ (expected[i] ?? 0);
+    for (let i = 0; i < expectedLength; i++) diff |= (d[i] ?? 0) ^ (expected[expectedOffset + i] ?? 0);
     return diff === 0;
   }
 }

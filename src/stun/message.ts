@@ -49,6 +49,75 @@ export interface StunMessage {
   readonly fingerprintIndex: number;
 }
 
+/**
+ * What {@link decodeStunMessage} returns: attributes are kept as a flat (type, offset, length)
+ * index and {@link attributes} materialises the {@link RawAttribute} objects and views on first
+ * use. Verification and the typed getters read the index directly, so a check costs no object or
+ * view per attribute it does not read.
+ */
+export class DecodedStunMessage implements StunMessage {
+  readonly type: number;
+  readonly method: number;
+  readonly messageClass: StunClassName;
+  readonly transactionId: Uint8Array;
+  readonly bytes: Uint8Array;
+  readonly integrityIndex: number;
+  readonly integritySha256Index: number;
+  readonly fingerprintIndex: number;
+  /** Number of attributes. */
+  readonly attributeCount: number;
+  /** Per attribute: type, header offset, value length. */
+  readonly #index: readonly number[];
+  #attributes: RawAttribute[] | undefined;
+
+  constructor(
+    bytes: Uint8Array, type: number, index: readonly number[],
+    integrityIndex: number, integritySha256Index: number, fingerprintIndex: number,
+  ) {
+    this.type = type;
+    this.method = methodOfType(type);
+    this.messageClass = classOfType(type);
+    this.transactionId = bytes.subarray(8, HEADER_LENGTH);
+    this.bytes = bytes;
+    this.integrityIndex = integrityIndex;
+    this.integritySha256Index = integritySha256Index;
+    this.fingerprintIndex = fingerprintIndex;
+    this.attributeCount = index.length / 3;
+    this.#index = index;
+  }
+
+  /** All attributes in wire order (built on first access, then the same array). */
+  get attributes(): readonly RawAttribute[] {
+    if (this.#attributes === undefined) {
+      const list: RawAttribute[] = [];
+      for (let i = 0; i < this.attributeCount; i++) list.push({ type: this.typeAt(i), value: this.valueAt(i), offset: this.offsetAt(i) });
+      this.#attributes = list;
+    }
+    return this.#attributes;
+  }
+
+  /** Type of attribute `i` (0 ≤ i < {@link attributeCount}). */
+  typeAt(i: number): number {
+    return this.#index[3 * i] ?? -1;
+  }
+
+  /** Offset in {@link bytes} of attribute `i`'s type/length header. */
+  offsetAt(i: number): number {
+    return this.#index[3 * i + 1] ?? 0;
+  }
+
+  /** Value length of attribute `i`, without padding. */
+  lengthAt(i: number): number {
+    return this.#index[3 * i + 2] ?? 0;
+  }
+
+  /** Value of attribute `i`: a view into {@link bytes}. */
+  valueAt(i: number): Uint8Array {
+    const start = this.offsetAt(i) + ATTRIBUTE_HEADER_LENGTH;
+    return this.bytes.subarray(start, start + this.lengthAt(i));
+  }
+}
+
 function headerField(n: number): string {
   if (n < 2) return 'stun/header/type';
   if (n < 4) return 'stun/header/length';
@@ -86,8 +155,8 @@ export function decodeStunMessage(datagram: Uint8Array): StunMessage {
     // Spec §3.4: one message per datagram, nothing after it.
     throw new DecodeError('stun/header/length', 2, `header says ${length} bytes of attributes, datagram has ${n - HEADER_LENGTH}`);
   }
-  const transactionId = datagram.subarray(8, HEADER_LENGTH);
-  const attributes: RawAttribute[] = [];
+  // A plain array of small integers: a typed array above 64 bytes would cost a backing store.
+  const attributes: number[] = [];
   let integrityIndex = -1;
   let integritySha256Index = -1;
   let fingerprintIndex = -1;
@@ -121,35 +190,26 @@ export function decodeStunMessage(datagram: Uint8Array): StunMessage {
         throw new DecodeError(`stun/attribute[${index}]/type`, pos, 'attribute after MESSAGE-INTEGRITY');
       }
     }
-    const value = datagram.subarray(valueOffset, valueOffset + attrLength);
     const codec = codecForType(attrType);
-    if (codec !== undefined) codec.check(value, valueOffset, index);
+    // A fixed-length codec checks nothing but the length: make its view only to throw.
+    if (codec !== undefined && codec.fixedLength !== attrLength) codec.check(datagram.subarray(valueOffset, valueOffset + attrLength), valueOffset, index);
     if (attrType === TYPE_MESSAGE_INTEGRITY) integrityIndex = index;
     else if (attrType === TYPE_MESSAGE_INTEGRITY_SHA256) integritySha256Index = index;
     else if (attrType === TYPE_FINGERPRINT) {
       fingerprintIndex = index;
       // RFC 5389 §15.5: CRC-32 of everything before FINGERPRINT (the header length already
       // covers FINGERPRINT, since it is last), XOR 0x5354554e.
-      const expected = (((value[0] ?? 0) << 24) | ((value[1] ?? 0) << 16) | ((value[2] ?? 0) << 8) | (value[3] ?? 0)) >>> 0;
+      const v = valueOffset;
+      const expected = (((datagram[v] ?? 0) << 24) | ((datagram[v + 1] ?? 0) << 16) | ((datagram[v + 2] ?? 0) << 8) | (datagram[v + 3] ?? 0)) >>> 0;
       const actual = (crc32(datagram, 0, pos) ^ FINGERPRINT_XOR) >>> 0;
       if (actual !== expected) {
         throw new DecodeError(`stun/attribute[${index}]/FINGERPRINT`, valueOffset, `0x${expected.toString(16)} does not match 0x${actual.toString(16)}`);
       }
     }
-    attributes.push({ type: attrType, value, offset: pos });
+    attributes.push(attrType, pos, attrLength);
     pos = next;
     index++;
   }
   // The loop reads up to declaredEnd and fails on any byte missing, so here n === declaredEnd.
-  return {
-    type,
-    method: methodOfType(type),
-    messageClass: classOfType(type),
-    transactionId,
-    attributes,
-    bytes: datagram,
-    integrityIndex,
-    integritySha256Index,
-    fingerprintIndex,
-  };
+  return new DecodedStunMessage(datagram, type, attributes, integrityIndex, integritySha256Index, fingerprintIndex);
 }

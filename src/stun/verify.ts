@@ -6,7 +6,23 @@
 import { ATTRIBUTE_HEADER_LENGTH, FINGERPRINT_XOR, HEADER_LENGTH } from './constants.js';
 import { crc32 } from './crc32.js';
 import type { IntegrityKey } from './integrity.js';
-import type { StunMessage } from './message.js';
+import { DecodedStunMessage, type StunMessage } from './message.js';
+
+/** Compares the MAC attribute at `index` of `msg` (RFC 5389 §15.4, RFC 8489 §14.6). */
+function macMatches(msg: StunMessage, index: number, key: IntegrityKey, useSha256: boolean): boolean {
+  if (msg instanceof DecodedStunMessage) {
+    // Read the attribute through the index: no RawAttribute objects or views per check.
+    if (index < 0 || index >= msg.attributeCount) return false;
+    const offset = msg.offsetAt(index);
+    const length = msg.lengthAt(index);
+    const lengthField = offset + ATTRIBUTE_HEADER_LENGTH + length - HEADER_LENGTH;
+    return key.macEquals(msg.bytes, offset, lengthField, useSha256, msg.bytes, offset + ATTRIBUTE_HEADER_LENGTH, length);
+  }
+  const a = msg.attributes[index];
+  if (a === undefined) return false;
+  const lengthField = a.offset + ATTRIBUTE_HEADER_LENGTH + a.value.length - HEADER_LENGTH;
+  return key.macEquals(msg.bytes, a.offset, lengthField, useSha256, a.value);
+}
 
 /**
  * True when `msg` has MESSAGE-INTEGRITY and it is the HMAC-SHA1 under `key` of the header and the
@@ -15,10 +31,7 @@ import type { StunMessage } from './message.js';
  * and 401 for a wrong one, RFC 5389 §10.1.2: check `msg.integrityIndex` to tell them apart).
  */
 export function verifyMessageIntegrity(msg: StunMessage, key: IntegrityKey): boolean {
-  const a = msg.attributes[msg.integrityIndex];
-  if (a === undefined) return false;
-  const lengthField = a.offset + ATTRIBUTE_HEADER_LENGTH + a.value.length - HEADER_LENGTH;
-  return key.macEquals(msg.bytes, a.offset, lengthField, false, a.value);
+  return macMatches(msg, msg.integrityIndex, key, false);
 }
 
 /**
@@ -26,10 +39,7 @@ export function verifyMessageIntegrity(msg: StunMessage, key: IntegrityKey): boo
  * the length received (16..32 bytes, RFC 8489 §14.6). False when absent.
  */
 export function verifyMessageIntegritySha256(msg: StunMessage, key: IntegrityKey): boolean {
-  const a = msg.attributes[msg.integritySha256Index];
-  if (a === undefined) return false;
-  const lengthField = a.offset + ATTRIBUTE_HEADER_LENGTH + a.value.length - HEADER_LENGTH;
-  return key.macEquals(msg.bytes, a.offset, lengthField, true, a.value);
+  return macMatches(msg, msg.integritySha256Index, key, true);
 }
 
 /**

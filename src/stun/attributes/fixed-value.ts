@@ -10,6 +10,7 @@ export function u32Codec(type: number, name: string, min = 0, max = 0xffffffff):
   return defineCodec<number>({
     type,
     name,
+    fixedLength: 4,
     check: (value, offset, index) => { checkLength(name, value, 4, offset, index); },
     read: (value) => readU32(value, 0),
     sizeOf(v) { checkRange(name, v, min, max); return 4; },
@@ -22,6 +23,7 @@ export function u64Codec(type: number, name: string): AttributeCodec<bigint> {
   return defineCodec<bigint>({
     type,
     name,
+    fixedLength: 8,
     check: (value, offset, index) => { checkLength(name, value, 8, offset, index); },
     read: (value) => (BigInt(readU32(value, 0)) << 32n) | BigInt(readU32(value, 4)),
     sizeOf(v) {
@@ -45,6 +47,7 @@ export function bytesCodec(type: number, name: string, minLength: number, maxLen
   return defineCodec<Uint8Array>({
     type,
     name,
+    ...(minLength === maxLength && minLength % step === 0 ? { fixedLength: minLength } : {}),
     check(value, offset, index) {
       if (!ok(value.length)) attributeError(name, index, 'length', offset - 2, `must be ${want}, is ${value.length}`);
     },
@@ -62,6 +65,7 @@ export function flagCodec(type: number, name: string): AttributeCodec<true> {
   return defineCodec<true>({
     type,
     name,
+    fixedLength: 0,
     check: (value, offset, index) => { checkLength(name, value, 0, offset, index); },
     read: () => true,
     sizeOf: () => 0,
