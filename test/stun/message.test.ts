@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { crc32 as zlibCrc32 } from 'node:zlib';
 import {
   attr, createIntegrityKey, decodeStunMessage, encodeStunMessage, Fingerprint, getAttribute, getMappedAddress,
-  GuidPrefix, IceControlled, IceControlling, MessageIntegrity, Priority, rawAttr, Software, StunMethod,
+  GuidPrefix, IceControlled, IceControlling, KNOWN_ATTRIBUTES, MessageIntegrity, Priority, rawAttr, Software, StunMethod,
   unknownComprehensionRequired, Username, UseCandidate, verifyMessageIntegrity, XorMappedAddress,
 } from '../../src/stun/index.js';
 import { DecodeError, EncodeError } from '../../src/util/errors.js';
@@ -246,6 +246,24 @@ describe('stun/message', () => {
       const msg = decodeStunMessage(bytes);
       expect(verifyMessageIntegrity(msg, key)).to.equal(true);
       expect(bytesEqual(reencode(msg, key, 0), bytes)).to.equal(true);
+    });
+  });
+
+  describe('attribute index', () => {
+    it('typed reads through the index match the materialised attributes on every vector', () => {
+      for (const vec of VECTORS) {
+        const viaIndex = decodeStunMessage(vec.bytes);
+        const materialised = decodeStunMessage(vec.bytes);
+        const list = materialised.attributes;
+        expect(materialised.attributes).to.equal(list);
+        expect(list.length).to.be.greaterThan(0);
+        for (const codec of KNOWN_ATTRIBUTES) {
+          // A plain object with the same fields takes the generic path of the getters.
+          const plain = { ...materialised, attributes: list };
+          expect(getAttribute(viaIndex, codec), `${vec.name} ${codec.name}`).to.deep.equal(getAttribute(plain, codec));
+        }
+        if (vec.key !== undefined) expect(verifyMessageIntegrity(viaIndex, vec.key)).to.equal(verifyMessageIntegrity({ ...materialised, attributes: list }, vec.key));
+      }
     });
   });
 });
