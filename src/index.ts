@@ -55,7 +55,7 @@ export {
   AlternateServer, attr, ChannelNumber, createIntegrityKey, createLongTermIntegrityKey, Data, decodeChannelData,
   decodeStunMessage, encodeChannelData, encodeStunMessage, ErrorCode, getAllAttributes, getAttribute,
   getMappedAddress, GuidPrefix as GuidPrefixAttribute, IceControlled, IceControlling, IntegrityKey, Lifetime,
-  MappedAddress, Nonce, Priority, rawAttr, Realm, RequestedTransport, Software, StunMethod, TransactionIdSource,
+  MappedAddress, Nonce, prepareAttribute, Priority, rawAttr, Realm, RequestedTransport, Software, StunMethod, TransactionIdSource,
   UnknownAttributes, unknownComprehensionRequired, UseCandidate, Username, verifyMessageIntegrity,
   verifyMessageIntegritySha256, XorMappedAddress, XorPeerAddress, XorRelayedAddress,
 } from './stun/index.js';
