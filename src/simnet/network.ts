@@ -5,6 +5,7 @@
  * outbound packet opened the filter play out exactly as on a wire.
  */
 import type { IpFamily, TransportAddress } from '../util/address.js';
+import type { TimerService } from '../util/datagram-io.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { SeededRandom } from '../util/prng.js';
 import { SimHost } from './host.js';
@@ -104,6 +105,36 @@ export class VirtualNetwork implements HostUplink {
   /** Current virtual time (ms). */
   now(): number {
     return this.scheduler.now();
+  }
+
+  /** The {@link TimerService} drivers on this network use (the scheduler itself). */
+  get timers(): TimerService {
+    return this.scheduler;
+  }
+
+  /** Events (timers and datagrams in flight) not yet run. */
+  get pendingEvents(): number {
+    return this.scheduler.pendingEvents;
+  }
+
+  /** {@link Scheduler.run}. */
+  run(options: { readonly untilMs: number }): number {
+    return this.scheduler.run(options);
+  }
+
+  /** {@link Scheduler.runFor}. */
+  runFor(durationMs: number): number {
+    return this.scheduler.runFor(durationMs);
+  }
+
+  /** {@link Scheduler.runUntilIdle}. @throws EventLimitError when the queue does not drain. */
+  runUntilIdle(options: { readonly maxEvents?: number } = {}): number {
+    return this.scheduler.runUntilIdle(options);
+  }
+
+  /** {@link Scheduler.step}. */
+  step(): boolean {
+    return this.scheduler.step();
   }
 
   /** Adds a host. @throws InvalidConfigError on a duplicate name or IP, or a bad link. */
