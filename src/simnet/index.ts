@@ -4,7 +4,7 @@
  */
 export { Scheduler, EventLimitError } from './scheduler.js';
 export { VirtualNetwork } from './network.js';
-export type { VirtualNetworkInit, HostOptions, NatOptions } from './network.js';
+export type { VirtualNetworkInit, HostOptions, NatOptions } from './network-options.js';
 export { SimHost, EPHEMERAL_PORT_MIN } from './host.js';
 export { SimNat } from './sim-nat.js';
 export { Realm } from './realm.js';
