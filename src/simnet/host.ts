@@ -21,6 +21,25 @@ type HostAttachment = Extract<Attachment, { kind: 'host' }>;
 
 const socketKey = (ip: string, port: number): string => `${ip}|${port}`;
 
+/** Copies live in shared slabs: a subarray is much cheaper to create than a fresh typed array. */
+const SLAB_BYTES = 256 * 1024;
+let slab = new Uint8Array(SLAB_BYTES);
+let slabUsed = 0;
+
+/** A private copy of `bytes` (a view into a slab that is never written again once handed out). */
+function copyBytes(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n > SLAB_BYTES / 8) return bytes.slice();
+  if (slabUsed + n > SLAB_BYTES) {
+    slab = new Uint8Array(SLAB_BYTES);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + n);
+  out.set(bytes);
+  slabUsed += (n + 7) & ~7;
+  return out;
+}
+
 /** A bound virtual UDP socket. */
 class SimSocket implements DatagramSocket {
   #handler: DatagramHandler | undefined;
@@ -38,7 +57,7 @@ class SimSocket implements DatagramSocket {
       this.uplink.countSendAfterClose();
       return;
     }
-    this.uplink.transmit(this.host, this.localAddress, to, bytes.slice());
+    this.uplink.transmit(this.host, this.localAddress, to, copyBytes(bytes));
   }
 
   onDatagram(handler: DatagramHandler): void {
@@ -62,6 +81,8 @@ class SimSocket implements DatagramSocket {
 export class SimHost implements DatagramNetwork {
   readonly #attachments: HostAttachment[] = [];
   readonly #sockets = new Map<string, SimSocket>();
+  /** port → socket per IP, for delivery without building a key string. */
+  readonly #byIp = new Map<string, Map<number, SimSocket>>();
   #nextEphemeral = EPHEMERAL_PORT_MIN;
 
   /** @internal */
@@ -121,18 +142,23 @@ export class SimHost implements DatagramNetwork {
     if (this.#sockets.has(key)) throw new AddressInUseError(attachment.ip, chosen);
     const socket = new SimSocket(this, transportAddress(attachment.ip, chosen), this.uplink);
     this.#sockets.set(key, socket);
+    let ports = this.#byIp.get(attachment.ip);
+    if (ports === undefined) this.#byIp.set(attachment.ip, (ports = new Map<number, SimSocket>()));
+    ports.set(chosen, socket);
     return socket;
   }
 
   /** @internal The open socket bound at `to`, if any. */
   socketAt(to: TransportAddress): { receive(bytes: Uint8Array, from: TransportAddress): void } | undefined {
-    return this.#sockets.get(socketKey(to.ip, to.port));
+    return this.#byIp.get(to.ip)?.get(to.port);
   }
 
   /** @internal Called by a socket's close(): frees its port. */
   release(socket: SimSocket): void {
     const key = socketKey(socket.localAddress.ip, socket.localAddress.port);
-    if (this.#sockets.get(key) === socket) this.#sockets.delete(key);
+    if (this.#sockets.get(key) !== socket) return;
+    this.#sockets.delete(key);
+    this.#byIp.get(socket.localAddress.ip)?.delete(socket.localAddress.port);
   }
 
   #ephemeral(ip: string): number {

@@ -56,6 +56,8 @@ interface Mapping {
   readonly peers: Set<string>;
   /** Remote IPs this mapping has sent to (ADF permissions). */
   readonly peerIps: Set<string>;
+  /** The last remote key added, to skip the set updates for steady traffic. */
+  lastPeer: string;
 }
 
 const endpointKey = (a: TransportAddress): string => `${a.ip}|${a.port}`;
@@ -145,8 +147,11 @@ export class NatTable {
       }
     }
     m.expiresAtMs = nowMs + this.behavior.mappingLifetimeMs;
-    m.peers.add(rk);
-    m.peerIps.add(destination.ip);
+    if (m.lastPeer !== rk) {
+      m.peers.add(rk);
+      m.peerIps.add(destination.ip);
+      m.lastPeer = rk;
+    }
     c.outboundTranslated++;
     return { kind: 'translated', source: m.external };
   }
@@ -213,6 +218,7 @@ export class NatTable {
       expiresAtMs: nowMs + this.behavior.mappingLifetimeMs,
       peers: new Set(),
       peerIps: new Set(),
+      lastPeer: '',
     };
     this.#byKey.set(key, m);
     this.#byPort.set(port, m);

@@ -21,6 +21,8 @@ export interface TwoNatTopologyInit {
   readonly jitterMs?: number;
   /** Network seed. Default 1. */
   readonly seed?: number;
+  /** Keep the trace in memory (see `VirtualNetworkInit.recordTrace`). Default true. */
+  readonly recordTrace?: boolean;
 }
 
 /** What {@link twoNatTopology} builds. */
@@ -47,7 +49,7 @@ export const TWO_NAT_ADDRESSES = Object.freeze({
  * host↔server both have round-trip `rttMs`. Private hosts get 10.1.0.2 (left) and 10.2.0.2 (right).
  */
 export function twoNatTopology(init: TwoNatTopologyInit): TwoNatTopology {
-  const network = new VirtualNetwork({ seed: init.seed ?? 1 });
+  const network = new VirtualNetwork({ seed: init.seed ?? 1, recordTrace: init.recordTrace ?? true });
   const access: LinkParams = { delayMs: (init.rttMs ?? 40) / 4, loss: init.loss ?? 0, jitterMs: init.jitterMs ?? 0 };
   const server = network.addHost('server', { ips: [TWO_NAT_ADDRESSES.server], link: access });
   const side = (name: string, spec: NatSpec, publicIp: string): { host: SimHost; nat: SimNat | undefined } => {
