@@ -10,6 +10,7 @@ import {
 import type { UserSample } from '../../src/cdr/index.js';
 import { MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
 import { foxgloveCodec } from '../support/foxglove-codec.js';
+import { prng } from '../support/random.js';
 
 const MSG_IDL = readFileSync(MSG_IDL_PATH, 'utf8');
 const lib = compileIdl(MSG_IDL);
@@ -206,15 +207,7 @@ describe('cdr/user-types', () => {
         ...([PL_CDR2_LE, PL_CDR2_BE ] as const).map((k) => ({ bytes: mn.encode({ n: NESTED, a: { x: 1, s: 'q' }, v: [9] }, { encapsulation: k }), decode: (b: Uint8Array) => mn.decode(b) })),
         ...([PL_CDR_LE ] as const).map((k) => ({ bytes: ext.codec('M').encode({ x: 1, s: 'abc', d: 2 }, { encapsulation: k }), decode: (b: Uint8Array) => ext.codec('M').decode(b) })),
       ];
-      let state = 0x5eed;
-      const rand = (): number => {
-        // mulberry32
-        state = (state + 0x6d2b79f5) | 0;
-        let t = state;
-        t = Math.imul(t ^ (t >>> 15), t | 1);
-        t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-        return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-      };
+      const rand = prng(0x5eed);
       const counts = { ok: 0, decodeError: 0 };
       const start = performance.now();
       for (let i = 0; i < 100_000; i++) {

@@ -3,18 +3,7 @@ import { decodeRtpsMessage, encodeRtpsMessage } from '../../src/rtps/message.js'
 import { DecodeError } from '../../src/util/errors.js';
 import { allRtpsFrames, frameOf, hex } from './captures.js';
 import { OPENDDS_HEADER, sampleSubmessages } from './submessages/samples.js';
-
-/** mulberry32: a small seeded PRNG (STYLE.md rule 18). */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../support/random.js';
 
 /** Offsets of interesting fields, found by walking the (valid) datagram's framing. */
 function fieldOffsets(d: Uint8Array): { lengths: number[]; counts: number[] } {

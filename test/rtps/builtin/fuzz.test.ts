@@ -6,18 +6,7 @@ import { decodeSedpPublicationData, decodeSedpSubscriptionData } from '../../../
 import { IceCandidate } from '../../../src/rtps/pid/ice-candidate.js';
 import { IceGeneral } from '../../../src/rtps/pid/ice-general.js';
 import { DecodeError } from '../../../src/util/errors.js';
-
-/** mulberry32: a small seeded PRNG, so failures reproduce. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { prng } from '../../support/random.js';
 
 type Decoder = (bytes: Uint8Array) => unknown;
 const LE = { version: 'xcdr1', littleEndian: true } as const;
