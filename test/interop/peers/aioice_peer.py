@@ -1,0 +1,91 @@
+"""aioice 0.8.0 (Debian python3-aioice) as an interop peer speaking the line-based JSON protocol
+of test/interop/peers/index.ts on stdin/stdout. Host candidates on 127.0.0.1 only, no STUN server.
+Run with /usr/bin/python3 (Debian's python sees dist-packages; a pyenv python3 does not)."""
+import asyncio
+import json
+import sys
+import threading
+import time
+
+from aioice import Candidate, Connection
+from aioice import ice as aioice_ice
+
+# Loopback only (network rules): aioice 0.8.0 gathers on every non-loopback interface otherwise.
+aioice_ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+
+
+def emit(obj):
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
+
+
+def stdin_reader(loop, queue):
+    for line in sys.stdin:
+        loop.call_soon_threadsafe(queue.put_nowait, line)
+    loop.call_soon_threadsafe(queue.put_nowait, None)  # EOF
+
+
+async def connect_and_report(conn, t0):
+    try:
+        await conn.connect()
+    except Exception as err:  # report every failure to the harness, which decides
+        emit({"event": "failed", "ms": (time.monotonic() - t0) * 1000, "reason": repr(err)})
+        return
+    ms = (time.monotonic() - t0) * 1000
+    pair = conn._nominated.get(1)
+    selected = None
+    if pair is not None:
+        local = pair.protocol.local_candidate
+        selected = {
+            "local": {"ip": local.host, "port": local.port},
+            "remote": {"ip": pair.remote_addr[0], "port": pair.remote_addr[1]},
+        }
+    emit({"event": "connected", "ms": ms, "selected": selected})
+
+
+async def main():
+    conn = Connection(ice_controlling=False, components=1, stun_server=None, use_ipv4=True, use_ipv6=False)
+    await conn.gather_candidates()
+    emit({
+        "event": "local",
+        "ufrag": conn.local_username,
+        "pwd": conn.local_password,
+        "candidates": [
+            {"ip": c.host, "port": c.port, "priority": c.priority, "foundation": c.foundation, "type": c.type}
+            for c in conn.local_candidates
+        ],
+    })
+    loop = asyncio.get_running_loop()
+    queue = asyncio.Queue()
+    threading.Thread(target=stdin_reader, args=(loop, queue), daemon=True).start()
+    task = None
+    try:
+        while True:
+            line = await queue.get()
+            if line is None:
+                break
+            line = line.strip()
+            if not line:
+                continue
+            msg = json.loads(line)
+            if msg.get("cmd") == "close":
+                break
+            remote = msg.get("remote")
+            if remote is not None and task is None:
+                conn.ice_controlling = bool(msg.get("controlling", False))
+                conn.remote_username = remote["ufrag"]
+                conn.remote_password = remote["pwd"]
+                for c in remote["candidates"]:
+                    await conn.add_remote_candidate(Candidate(
+                        foundation=str(c["foundation"]), component=1, transport="udp", priority=int(c["priority"]),
+                        host=c["ip"], port=int(c["port"]), type=c.get("type", "host")))
+                await conn.add_remote_candidate(None)
+                task = asyncio.ensure_future(connect_and_report(conn, time.monotonic()))
+    finally:
+        if task is not None and not task.done():
+            task.cancel()
+        await conn.close()
+
+
+if __name__ == "__main__":
+    asyncio.run(main())

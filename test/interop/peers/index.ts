@@ -1,0 +1,197 @@
+/**
+ * Harness for third-party ICE peers (ice-landscape.md §7): werift-ice in process, aioice 0.8.0 and
+ * libnice 0.1.21 as child processes speaking the protocol of `protocol.ts` on stdin/stdout. Every
+ * peer uses host candidates on 127.0.0.1 only and no STUN server. A missing tool fails with
+ * {@link PeerToolMissingError} naming the apt command that installs it.
+ */
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { parsePeerLine, type IcePeer, type PeerKind, type PeerLocal, type PeerOutcome } from './protocol.js';
+import { startWeriftPeer } from './werift-peer.js';
+
+export type { IcePeer, PeerCandidate, PeerKind, PeerLocal, PeerOutcome } from './protocol.js';
+export { blockedDestinations, installLoopbackGuard, startWeriftPeer } from './werift-peer.js';
+
+const execFileAsync = promisify(execFile);
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+
+/** Debian's python (sees dist-packages); the default `python3` here is a pyenv one without aioice. */
+export const DEBIAN_PYTHON = '/usr/bin/python3';
+
+/** A peer's tool is not installed; `installCommand` installs it. */
+export class PeerToolMissingError extends Error {
+  override readonly name = 'PeerToolMissingError';
+  constructor(readonly kind: PeerKind, readonly installCommand: string, options?: ErrorOptions) {
+    super(`${kind} peer unavailable: run \`${installCommand}\``, options);
+  }
+}
+
+/** Fails with the install command unless `kind`'s tool is present. */
+export async function requirePeerTool(kind: PeerKind): Promise<void> {
+  switch (kind) {
+    case 'werift':
+      return;
+    case 'aioice':
+      try {
+        await execFileAsync(DEBIAN_PYTHON, ['-c', 'import aioice'], { timeout: 10_000 });
+      } catch (err: unknown) {
+        throw new PeerToolMissingError(kind, 'apt-get install python3-aioice', { cause: err });
+      }
+      return;
+    case 'libnice':
+      try {
+        await execFileAsync('pkg-config', ['--exists', 'nice'], { timeout: 10_000 });
+      } catch (err: unknown) {
+        throw new PeerToolMissingError(kind, 'apt-get install libnice-dev libnice10 pkg-config', { cause: err });
+      }
+      try {
+        await execFileAsync('gcc', ['--version'], { timeout: 10_000 });
+      } catch (err: unknown) {
+        throw new PeerToolMissingError(kind, 'apt-get install gcc', { cause: err });
+      }
+      return;
+  }
+}
+
+/** Compiles nice_peer.c into a temp dir, reusing the binary while it is newer than the source. */
+export async function buildNicePeer(): Promise<string> {
+  await requirePeerTool('libnice');
+  const source = join(HERE, 'nice_peer.c');
+  const dir = join(tmpdir(), 'rtps-ice-interop');
+  mkdirSync(dir, { recursive: true });
+  const binary = join(dir, 'nice_peer');
+  if (existsSync(binary) && statSync(binary).mtimeMs >= statSync(source).mtimeMs) return binary;
+  const { stdout: flags } = await execFileAsync('pkg-config', ['--cflags', '--libs', 'nice'], { timeout: 10_000 });
+  await execFileAsync('gcc', ['-O1', '-Wall', source, '-o', `${binary}.tmp`, ...flags.trim().split(/\s+/)], { timeout: 120_000 });
+  await execFileAsync('mv', ['-f', `${binary}.tmp`, binary], { timeout: 10_000 });
+  return binary;
+}
+
+/** Waits for `p` unless `signal` aborts first. */
+function bounded<T>(p: Promise<T>, signal: AbortSignal | undefined, what: string): Promise<T> {
+  if (signal === undefined) return p;
+  signal.throwIfAborted();
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = (): void => { reject(new Error(`${what}: aborted`, { cause: signal.reason })); };
+    signal.addEventListener('abort', onAbort, { once: true });
+    p.then(
+      (v) => { signal.removeEventListener('abort', onAbort); resolve(v); },
+      (err: unknown) => { signal.removeEventListener('abort', onAbort); reject(err instanceof Error ? err : new Error(String(err))); },
+    );
+  });
+}
+
+/** A peer in a child process; its stderr is kept for failure messages. */
+class ProcessPeer implements IcePeer {
+  readonly kind: PeerKind;
+  readonly #child: ChildProcessWithoutNullStreams;
+  readonly #local: Promise<PeerLocal>;
+  readonly #outcome: Promise<PeerOutcome>;
+  readonly #exited: Promise<void>;
+  #stderr = '';
+  #isClosed = false;
+
+  constructor(kind: PeerKind, command: string, args: readonly string[]) {
+    this.kind = kind;
+    const child = spawn(command, args, { stdio: ['pipe', 'pipe', 'pipe'] });
+    this.#child = child;
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (d: string) => { if (this.#stderr.length < 16_384) this.#stderr += d; });
+    let onLocal: (l: PeerLocal) => void = () => undefined;
+    let onOutcome: (o: PeerOutcome) => void = () => undefined;
+    let onExitFail: (e: Error) => void = () => undefined;
+    this.#local = new Promise((resolve, reject) => { onLocal = resolve; onExitFail = reject; });
+    this.#outcome = new Promise((resolve) => { onOutcome = resolve; });
+    // Unobserved rejections would crash the test run; callers see them through local().
+    this.#local.catch(() => undefined);
+    this.#exited = new Promise((resolve) => {
+      child.once('exit', (code, signal) => {
+        const err = new Error(`${kind} peer exited (${code ?? signal ?? '?'}): ${this.#stderr.slice(-2000)}`);
+        onExitFail(err);
+        onOutcome({ event: 'failed', reason: err.message });
+        resolve();
+      });
+      child.once('error', (err) => {
+        onExitFail(err);
+        onOutcome({ event: 'failed', reason: err.message });
+        resolve();
+      });
+    });
+    createInterface({ input: child.stdout }).on('line', (line) => {
+      const m = parsePeerLine(line);
+      if (m === undefined) return;
+      if ('local' in m) onLocal(m.local);
+      else onOutcome(m.outcome);
+    });
+  }
+
+  local(options: { signal?: AbortSignal } = {}): Promise<PeerLocal> {
+    return bounded(this.#local, options.signal, `${this.kind} local`);
+  }
+
+  start(remote: PeerLocal, controlling: boolean): void {
+    this.#child.stdin.write(`${JSON.stringify({ remote, controlling })}\n`);
+  }
+
+  outcome(options: { signal?: AbortSignal } = {}): Promise<PeerOutcome> {
+    return bounded(this.#outcome, options.signal, `${this.kind} outcome`);
+  }
+
+  /** Sends close, ends stdin, waits up to 3 s, then SIGKILL and waits for the exit. */
+  async close(): Promise<void> {
+    if (this.#isClosed) return this.#exited;
+    this.#isClosed = true;
+    if (this.#child.exitCode === null && this.#child.signalCode === null) {
+      this.#child.stdin.on('error', () => undefined); // EPIPE when the peer already left: nothing to tell it
+      this.#child.stdin.end(`${JSON.stringify({ cmd: 'close' })}\n`);
+      const timer = setTimeout(() => { this.#child.kill('SIGKILL'); }, 3000);
+      await this.#exited;
+      clearTimeout(timer);
+    }
+    await this.#exited;
+  }
+
+  get stderr(): string {
+    return this.#stderr;
+  }
+}
+
+/** Starts a peer of `kind`; resolves once it is running (gathering may still be in progress). */
+export async function startPeer(kind: PeerKind, options: { signal?: AbortSignal } = {}): Promise<IcePeer> {
+  options.signal?.throwIfAborted();
+  switch (kind) {
+    case 'werift':
+      return startWeriftPeer(options);
+    case 'aioice':
+      await requirePeerTool('aioice');
+      return new ProcessPeer(kind, DEBIAN_PYTHON, [join(HERE, 'aioice_peer.py')]);
+    case 'libnice':
+      return new ProcessPeer(kind, await buildNicePeer(), []);
+  }
+}
+
+/** Result of {@link connectPeers}. */
+export interface PeerConnection {
+  /** ms from both `remote` messages delivered to both peers reporting connected (ice-landscape §3). */
+  readonly setupMs: number;
+  readonly controlling: PeerOutcome;
+  readonly controlled: PeerOutcome;
+}
+
+/** Exchanges parameters between two started peers, `controlling` first in role, and waits for both outcomes. */
+export async function connectPeers(controlling: IcePeer, controlled: IcePeer, options: { signal?: AbortSignal } = {}): Promise<PeerConnection> {
+  const [a, b] = await Promise.all([controlling.local(options), controlled.local(options)]);
+  controlling.start(b, true);
+  controlled.start(a, false);
+  const t0 = performance.now();
+  let last = t0;
+  const track = (p: Promise<PeerOutcome>): Promise<PeerOutcome> => p.then((o) => { last = Math.max(last, performance.now()); return o; });
+  const [oa, ob] = await Promise.all([track(controlling.outcome(options)), track(controlled.outcome(options))]);
+  return { setupMs: last - t0, controlling: oa, controlled: ob };
+}

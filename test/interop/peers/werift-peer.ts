@@ -1,0 +1,123 @@
+/**
+ * werift-ice 0.2.3 as an in-process {@link IcePeer}: host candidates on 127.0.0.1 only, no STUN server.
+ *
+ * werift replaces a missing `stunServer` option with stun.l.google.com:19302 in its constructor, so
+ * the wrapper clears `connection.stunServer` after construction. Its host addresses come from every
+ * non-loopback interface; the wrapper substitutes 127.0.0.1 for the one synchronous call that reads
+ * them. {@link installLoopbackGuard} additionally blocks (and records) any datagram a Node socket in
+ * this process would send off loopback, so a regression cannot leak traffic.
+ */
+import dgram from 'node:dgram';
+import { createRequire } from 'node:module';
+import { isIP } from 'node:net';
+import { performance } from 'node:perf_hooks';
+import { Candidate, Connection } from 'werift-ice';
+import type { IcePeer, PeerLocal, PeerOutcome } from './protocol.js';
+
+const require = createRequire(import.meta.url);
+const weriftUtils: unknown = require('werift-ice/lib/ice/src/utils.js');
+
+/** Destinations that were blocked because they are not loopback. */
+export const blockedDestinations: string[] = [];
+
+function isLoopbackIp(ip: string): boolean {
+  if (isIP(ip) === 4) return ip.startsWith('127.');
+  return ip === '::1' || ip.toLowerCase().startsWith('::ffff:127.');
+}
+
+let isGuardInstalled = false;
+
+/**
+ * Wraps `dgram.Socket.prototype.send` so that a datagram to any address other than a loopback IP
+ * (a name included: no DNS lookup happens) is dropped and recorded in {@link blockedDestinations}.
+ * Idempotent.
+ */
+export function installLoopbackGuard(): void {
+  if (isGuardInstalled) return;
+  isGuardInstalled = true;
+  const proto: object = dgram.Socket.prototype;
+  const original: unknown = Reflect.get(proto, 'send');
+  if (typeof original !== 'function') throw new Error('dgram.Socket.prototype.send not found');
+  Reflect.set(proto, 'send', function guardedSend(this: dgram.Socket, ...args: unknown[]): void {
+    // send(msg, [offset, length,] port, [address,] [callback])
+    const address = args.find((a, i) => i > 0 && typeof a === 'string');
+    if (typeof address === 'string' && !isLoopbackIp(address)) {
+      blockedDestinations.push(address);
+      const cb = args.find((a) => typeof a === 'function');
+      if (typeof cb === 'function') process.nextTick(() => { Reflect.apply(cb, undefined, [new Error(`blocked: ${address} is not loopback`)]); });
+      return;
+    }
+    Reflect.apply(original, this, args);
+  });
+}
+
+/** Runs `gather` with werift's host-address discovery answering 127.0.0.1 only (it is read synchronously). */
+function withLoopbackHostAddresses(gather: () => Promise<void>): Promise<void> {
+  if (typeof weriftUtils !== 'object' || weriftUtils === null) throw new Error('werift-ice utils not found');
+  const original: unknown = Reflect.get(weriftUtils, 'getHostAddresses');
+  Reflect.set(weriftUtils, 'getHostAddresses', () => ['127.0.0.1']);
+  try {
+    return gather();
+  } finally {
+    Reflect.set(weriftUtils, 'getHostAddresses', original);
+  }
+}
+
+/** A werift-ice agent behind the {@link IcePeer} shape. */
+export async function startWeriftPeer(options: { signal?: AbortSignal } = {}): Promise<IcePeer> {
+  options.signal?.throwIfAborted();
+  installLoopbackGuard();
+  const conn = new Connection(false, { useIpv4: true, useIpv6: false, useTcp: false });
+  // Constructor default is stun.l.google.com (ice.js): clear it, no public STUN server ever.
+  Reflect.deleteProperty(conn, 'stunServer');
+  if (Reflect.get(conn, 'stunServer') !== undefined) throw new Error('werift stunServer could not be cleared');
+  await withLoopbackHostAddresses(() => conn.gatherCandidates());
+  const local: PeerLocal = {
+    ufrag: conn.localUsername,
+    pwd: conn.localPassword,
+    candidates: conn.localCandidates.map((c) => ({ ip: c.host, port: c.port, priority: c.priority, foundation: c.foundation, type: c.type })),
+  };
+  let settle: (o: PeerOutcome) => void = () => undefined;
+  const outcome = new Promise<PeerOutcome>((resolve) => { settle = resolve; });
+  let isClosed = false;
+  return {
+    kind: 'werift',
+    local: () => Promise.resolve(local),
+    start(remote, controlling) {
+      conn.iceControlling = controlling;
+      conn.setRemoteParams({ iceLite: false, usernameFragment: remote.ufrag, password: remote.pwd });
+      const t0 = performance.now();
+      void (async () => {
+        for (const c of remote.candidates) {
+          await conn.addRemoteCandidate(new Candidate(c.foundation, 1, 'udp', c.priority, c.ip, c.port, c.type));
+        }
+        await conn.addRemoteCandidate(undefined);
+        await conn.connect();
+        const n = conn.nominated;
+        settle({
+          event: 'connected',
+          ms: performance.now() - t0,
+          selected: n === undefined ? null : {
+            local: { ip: n.localCandidate.host, port: n.localCandidate.port },
+            remote: { ip: n.remoteAddr[0], port: n.remoteAddr[1] },
+          },
+        });
+      })().catch((err: unknown) => {
+        settle({ event: 'failed', ms: performance.now() - t0, reason: String(err) });
+      });
+    },
+    outcome: ({ signal } = {}) => {
+      if (signal === undefined) return outcome;
+      return Promise.race([outcome, new Promise<never>((_, reject) => {
+        signal.throwIfAborted();
+        signal.addEventListener('abort', () => { reject(new Error('werift outcome: aborted', { cause: signal.reason })); }, { once: true });
+      })]);
+    },
+    async close() {
+      if (isClosed) return;
+      isClosed = true;
+      settle({ event: 'failed', reason: 'closed' });
+      await conn.close();
+    },
+  };
+}
