@@ -6,6 +6,7 @@ import {
 } from '../../src/stun/index.js';
 import { UdpNetwork, type UdpSocket } from '../../src/transport/index.js';
 import type { TransportAddress } from '../../src/util/address.js';
+import { NatPresets, TWO_NAT_ADDRESSES, twoNatTopology } from '../../src/simnet/index.js';
 
 const TID = new Uint8Array([11, 10, 9, 8, 7, 6, 5, 4, 3, 2, 1, 0]);
 const PREFIX = new Uint8Array([1, 3, 0xaa, 0xbb, 0xcc, 0xdd, 0xee, 0xff, 0, 1, 0, 2]);
@@ -64,5 +65,24 @@ describe('relay/stun-server over real loopback UDP', () => {
     const err = await StunServer.start(net, { ip: '127.0.0.1', signal: AbortSignal.abort() }).then(() => undefined, (e: unknown) => e);
     expect(err).to.be.instanceOf(Error);
     expect(net.openSockets).to.equal(0);
+  });
+});
+
+describe('relay/stun-server on simnet (the same driver on the virtual network)', () => {
+  it('reports the NAT-mapped public address to a client behind a port-restricted NAT', async () => {
+    const topo = twoNatTopology({ left: NatPresets.portRestricted, right: 'none' });
+    const server = await StunServer.start(topo.server, { ip: TWO_NAT_ADDRESSES.server, port: 3478 });
+    const [clientIp] = topo.left.interfaceAddresses();
+    if (clientIp === undefined) throw new Error('no client address');
+    const client = await topo.left.bind(clientIp.ip, 0);
+    let mapped: TransportAddress | undefined;
+    client.onDatagram((bytes) => { mapped = getAttribute(decodeStunMessage(bytes), XorMappedAddress); });
+    client.send(encodeStunMessage({ method: StunMethod.binding, messageClass: 'request', transactionId: TID, fingerprint: true }), server.address);
+    topo.network.runUntilIdle({ maxEvents: 1000 });
+    expect(mapped?.ip).to.equal(TWO_NAT_ADDRESSES.leftPublic);
+    expect(mapped?.port).to.not.equal(undefined);
+    expect(server.stats().successResponses).to.equal(1);
+    server.close();
+    client.close();
   });
 });
