@@ -1,0 +1,121 @@
+/**
+ * The ICE agent's configuration: every OpenDDS `[ice]` setting with its default
+ * (../shared/spec/opendds-ice-and-rtpsrelay.md §7.1, `dds/DCPS/RTPS/ICE/Ice.cpp`), in milliseconds,
+ * plus the RFC 8445 settings OpenDDS lacks. One frozen default object (STYLE.md rule 15).
+ */
+import { InvalidConfigError } from '../util/errors.js';
+
+export interface IceConfigInit {
+  /** `[ice] Ta`: minimum spacing of new STUN transactions across the whole process (RFC 8445 §14.2). Default 50. */
+  readonly taMs?: number;
+  /** `[ice] ConnectivityCheckTTL`: a check is retried at most this long. Default 300,000. */
+  readonly connectivityCheckTtlMs?: number;
+  /** `[ice] ChecklistPeriod`: how often an idle checklist is polled. Default 10,000. */
+  readonly checklistPeriodMs?: number;
+  /** `[ice] IndicationPeriod`: keepalive binding indications on the selected pair. Default 15,000. */
+  readonly indicationPeriodMs?: number;
+  /** `[ice] NominatedTTL`: the selected pair is dropped after this long without a valid indication. Default 300,000. */
+  readonly nominatedTtlMs?: number;
+  /** `[ice] ServerReflexiveAddressPeriod`: STUN server refresh period. Default 30,000. */
+  readonly serverReflexiveAddressPeriodMs?: number;
+  /** `[ice] ServerReflexiveIndicationCount`: indications between binding requests to the STUN server. Default 10. */
+  readonly serverReflexiveIndicationCount?: number;
+  /** `[ice] DeferredTriggeredCheckTTL`: how long an early request is kept until the remote's info arrives. Default 300,000. */
+  readonly deferredTriggeredCheckTtlMs?: number;
+  /** `[ice] ChangePasswordPeriod`: local password rotation period. Default 300,000. */
+  readonly changePasswordPeriodMs?: number;
+  /**
+   * RFC 8445 §14.3 initial retransmission timeout of a check, doubled per retransmission (OpenDDS
+   * resends once per ChecklistPeriod instead). Default 500.
+   */
+  readonly initialRtoMs?: number;
+  /** Transmissions of one check before its pair fails (RFC 5389 §7.2.1 Rc). Default 7. */
+  readonly maxCheckTransmissions?: number;
+  /** How long an old password is still accepted after a rotation. Default 30,000. */
+  readonly passwordGraceMs?: number;
+  /** RFC 7675 consent freshness on the selected pair (off by default, as OpenDDS relies on indications). */
+  readonly consentFreshness?: boolean;
+  /** RFC 7675 §5.1: consent request interval, randomised ±20 %. Default 5,000. */
+  readonly consentIntervalMs?: number;
+  /** RFC 7675 §5.1: consent is lost after this long without a response. Default 30,000. */
+  readonly consentTimeoutMs?: number;
+  /**
+   * Keep loopback host addresses as candidates. OpenDDS drops them (spec §5.3), so the default is
+   * false; tests on one host turn it on.
+   */
+  readonly allowLoopback?: boolean;
+  /**
+   * Floor of the wait before the controlling agent nominates a valid pair while a higher-priority
+   * pair is still in progress; the wait is max(2 × the valid pair's RTT, this). Default 0.
+   */
+  readonly minNominationWaitMs?: number;
+  /** Nomination checks of one pair before the controlling agent gives it up and nominates the next (each has full retransmissions). Default 3. */
+  readonly maxNominationAttempts?: number;
+  /** Most deferred triggered checks kept per endpoint (memory bound against unknown usernames). Default 256. */
+  readonly maxDeferredChecks?: number;
+}
+
+export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.freeze({
+  taMs: 50,
+  connectivityCheckTtlMs: 300_000,
+  checklistPeriodMs: 10_000,
+  indicationPeriodMs: 15_000,
+  nominatedTtlMs: 300_000,
+  serverReflexiveAddressPeriodMs: 30_000,
+  serverReflexiveIndicationCount: 10,
+  deferredTriggeredCheckTtlMs: 300_000,
+  changePasswordPeriodMs: 300_000,
+  initialRtoMs: 500,
+  maxCheckTransmissions: 7,
+  passwordGraceMs: 30_000,
+  consentFreshness: false,
+  consentIntervalMs: 5_000,
+  consentTimeoutMs: 30_000,
+  allowLoopback: false,
+  minNominationWaitMs: 0,
+  maxNominationAttempts: 3,
+  maxDeferredChecks: 256,
+});
+
+/** Settings for which 0 is a valid value. */
+const ZERO_ALLOWED: ReadonlySet<string> = new Set(['minNominationWaitMs']);
+
+export type IceConfig = Readonly<Required<IceConfigInit>>;
+
+/** OpenDDS's `[ice]` INI key for each setting that has one (spec §7.1), with the unit it is given in. */
+export const OPENDDS_ICE_KEYS: Readonly<Record<string, { readonly key: keyof IceConfigInit; readonly unit: 'ms' | 's' | 'count' }>> = Object.freeze({
+  Ta: { key: 'taMs', unit: 'ms' },
+  ConnectivityCheckTTL: { key: 'connectivityCheckTtlMs', unit: 's' },
+  ChecklistPeriod: { key: 'checklistPeriodMs', unit: 's' },
+  IndicationPeriod: { key: 'indicationPeriodMs', unit: 's' },
+  NominatedTTL: { key: 'nominatedTtlMs', unit: 's' },
+  ServerReflexiveAddressPeriod: { key: 'serverReflexiveAddressPeriodMs', unit: 's' },
+  ServerReflexiveIndicationCount: { key: 'serverReflexiveIndicationCount', unit: 'count' },
+  DeferredTriggeredCheckTTL: { key: 'deferredTriggeredCheckTtlMs', unit: 's' },
+  ChangePasswordPeriod: { key: 'changePasswordPeriodMs', unit: 's' },
+});
+
+/**
+ * Merges `init` over the defaults and validates it.
+ * @throws InvalidConfigError for a non-finite or negative value, a zero one (except minNominationWaitMs), or a non-integer count.
+ */
+export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
+  const config: IceConfig = Object.freeze({ ...DEFAULT_ICE_CONFIG, ...definedOnly(init) });
+  for (const [key, value] of Object.entries(config)) {
+    if (typeof value === 'boolean') continue;
+    if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !ZERO_ALLOWED.has(key))) {
+      throw new InvalidConfigError(`ice.${key}`, `must be a positive finite number, got ${String(value)}`);
+    }
+  }
+  if (!Number.isInteger(config.serverReflexiveIndicationCount)) {
+    throw new InvalidConfigError('ice.serverReflexiveIndicationCount', 'must be an integer');
+  }
+  for (const key of ['maxCheckTransmissions', 'maxNominationAttempts', 'maxDeferredChecks'] as const) {
+    if (!Number.isInteger(config[key])) throw new InvalidConfigError(`ice.${key}`, 'must be an integer');
+  }
+  return config;
+}
+
+function definedOnly(init: IceConfigInit): IceConfigInit {
+  return Object.fromEntries(Object.entries(init).filter(([, v]) => v !== undefined));
+}
