@@ -4,3 +4,4 @@ export {
   type UdpNetworkDeps, type UdpNetworkInit, type UdpSocketStats,
 } from './udp-network.js';
 export { RealTimerService, type RealTimerDeps, type RealTimerInit } from './real-timers.js';
+export { IceDriver, IceDriverError, type IceDriverDeps, type IceDriverEndpointInit, type IceDriverEvents, type IceDriverStats } from './ice-driver.js';
