@@ -33,13 +33,13 @@ export function direct(init: IceConfigInit = {}, seed = 7): Direct {
 }
 
 export interface RequestSpec {
-  readonly username?: string;
+  readonly username?: string | undefined;
   readonly password?: string;
   readonly noIntegrity?: boolean;
   readonly fingerprint?: boolean;
-  readonly priority?: number;
-  readonly controlling?: bigint;
-  readonly controlled?: bigint;
+  readonly priority?: number | undefined;
+  readonly controlling?: bigint | undefined;
+  readonly controlled?: bigint | undefined;
   readonly useCandidate?: boolean;
   readonly extra?: readonly EncodableAttribute[];
   readonly method?: number;
