@@ -1,6 +1,9 @@
 """aioice 0.8.0 (Debian python3-aioice) as an interop peer speaking the line-based JSON protocol
-of test/interop/peers/index.ts on stdin/stdout. Host candidates on 127.0.0.1 only, no STUN server.
+of test/interop/peers/index.ts on stdin/stdout. By default host candidates on 127.0.0.1 only and no
+STUN server; `--host-ip IP` gathers on that address instead (a lab namespace's LAN address) and
+`--stun IP:PORT` adds server-reflexive candidates from that STUN server (the lab's coturn).
 Run with /usr/bin/python3 (Debian's python sees dist-packages; a pyenv python3 does not)."""
+import argparse
 import asyncio
 import json
 import sys
@@ -10,8 +13,13 @@ import time
 from aioice import Candidate, Connection
 from aioice import ice as aioice_ice
 
-# Loopback only (network rules): aioice 0.8.0 gathers on every non-loopback interface otherwise.
-aioice_ice.get_host_addresses = lambda use_ipv4, use_ipv6: ["127.0.0.1"]
+ARGS = argparse.ArgumentParser()
+ARGS.add_argument("--host-ip", default="127.0.0.1")
+ARGS.add_argument("--stun", default=None, help="IP:PORT of a STUN server inside the test's own network")
+OPTS = ARGS.parse_args()
+
+# One address only (network rules): aioice 0.8.0 gathers on every non-loopback interface otherwise.
+aioice_ice.get_host_addresses = lambda use_ipv4, use_ipv6: [OPTS.host_ip]
 
 
 def emit(obj):
@@ -44,7 +52,11 @@ async def connect_and_report(conn, t0):
 
 
 async def main():
-    conn = Connection(ice_controlling=False, components=1, stun_server=None, use_ipv4=True, use_ipv6=False)
+    stun_server = None
+    if OPTS.stun:
+        ip, port = OPTS.stun.rsplit(":", 1)
+        stun_server = (ip, int(port))
+    conn = Connection(ice_controlling=False, components=1, stun_server=stun_server, use_ipv4=True, use_ipv6=False)
     await conn.gather_candidates()
     emit({
         "event": "local",

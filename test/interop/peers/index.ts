@@ -1,22 +1,25 @@
 /**
  * Harness for third-party ICE peers (ice-landscape.md §7): werift-ice in process, aioice 0.8.0 and
- * libnice 0.1.21 as child processes speaking the protocol of `protocol.ts` on stdin/stdout. Every
- * peer uses host candidates on 127.0.0.1 only and no STUN server. A missing tool fails with
- * {@link PeerToolMissingError} naming the apt command that installs it.
+ * libnice 0.1.21 as child processes speaking the protocol of `protocol.ts` on stdin/stdout. By
+ * default every peer uses host candidates on 127.0.0.1 only and no STUN server; {@link StartPeerOptions}
+ * can run a peer under a launcher (`ip netns exec NS`, werift then as the process `werift-runner.ts`),
+ * on another host address and with a STUN server inside the test's own namespaces. A missing tool
+ * fails with {@link PeerToolMissingError} naming the apt command that installs it.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { createInterface } from 'node:readline';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parsePeerLine, type IcePeer, type PeerKind, type PeerLocal, type PeerOutcome } from './protocol.js';
 import { startWeriftPeer } from './werift-peer.js';
 
 export type { IcePeer, PeerCandidate, PeerKind, PeerLocal, PeerOutcome } from './protocol.js';
-export { blockedDestinations, installLoopbackGuard, startWeriftPeer } from './werift-peer.js';
+export { allowGuardedPrefixes, blockedDestinations, installLoopbackGuard, startWeriftPeer } from './werift-peer.js';
 
 const execFileAsync = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -162,17 +165,58 @@ class ProcessPeer implements IcePeer {
   }
 }
 
+/** Options of {@link startPeer}; the defaults keep a peer on loopback without a STUN server. */
+export interface StartPeerOptions {
+  readonly signal?: AbortSignal;
+  /** The one address the peer gathers host candidates on (default 127.0.0.1). */
+  readonly hostIp?: string;
+  /** STUN server for server-reflexive candidates (default none); only one the test started itself. */
+  readonly stunServer?: { readonly ip: string; readonly port: number };
+  /** argv prefix the peer process runs under, e.g. `['ip','netns','exec',NS]` (werift then runs as a process). */
+  readonly launcher?: readonly string[];
+  /** werift only: run as the process `werift-runner.ts` even without a launcher. */
+  readonly asProcess?: boolean;
+  /** werift as a process: address prefixes its loopback guard lets through (the lab's, see netns-lab.ts). */
+  readonly allowPrefixes?: readonly string[];
+}
+
+/** The `--import` URL of tsx's loader, resolved from here (so the runner does not depend on the cwd). */
+function tsxLoader(): string {
+  return pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+}
+
 /** Starts a peer of `kind`; resolves once it is running (gathering may still be in progress). */
-export async function startPeer(kind: PeerKind, options: { signal?: AbortSignal } = {}): Promise<IcePeer> {
+export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}): Promise<IcePeer> {
   options.signal?.throwIfAborted();
+  const launch = (kind2: PeerKind, command: string, args: readonly string[]): IcePeer => {
+    const [file, ...rest] = [...(options.launcher ?? []), command, ...args];
+    return new ProcessPeer(kind2, file ?? command, rest);
+  };
+  const hostIp = options.hostIp ?? '127.0.0.1';
+  const stun = options.stunServer;
   switch (kind) {
-    case 'werift':
-      return startWeriftPeer(options);
-    case 'aioice':
+    case 'werift': {
+      if (options.launcher === undefined && options.asProcess !== true) {
+        return startWeriftPeer({
+          ...(options.signal === undefined ? {} : { signal: options.signal }), hostIp, ...(stun === undefined ? {} : { stunServer: stun }),
+        });
+      }
+      const args = ['--import', tsxLoader(), join(HERE, 'werift-runner.ts'), '--host-ip', hostIp];
+      if (stun !== undefined) args.push('--stun', `${stun.ip}:${stun.port}`);
+      for (const p of options.allowPrefixes ?? []) args.push('--allow', p);
+      return launch(kind, process.execPath, args);
+    }
+    case 'aioice': {
       await requirePeerTool('aioice');
-      return new ProcessPeer(kind, DEBIAN_PYTHON, [join(HERE, 'aioice_peer.py')]);
-    case 'libnice':
-      return new ProcessPeer(kind, await buildNicePeer(), []);
+      const args = [join(HERE, 'aioice_peer.py'), '--host-ip', hostIp];
+      if (stun !== undefined) args.push('--stun', `${stun.ip}:${stun.port}`);
+      return launch(kind, DEBIAN_PYTHON, args);
+    }
+    case 'libnice': {
+      const args = [hostIp];
+      if (stun !== undefined) args.push(stun.ip, String(stun.port));
+      return launch(kind, await buildNicePeer(), args);
+    }
   }
 }
 

@@ -1,7 +1,10 @@
 /*
  * libnice 0.1.21 as an interop peer speaking the line-based JSON protocol of
- * test/interop/peers/index.ts on stdin/stdout. Host candidates on 127.0.0.1 only, no STUN server,
- * no UPnP; RFC 5245 compatibility with regular nomination; the role comes from the "remote" line.
+ * test/interop/peers/index.ts on stdin/stdout. Usage: nice_peer [HOST_IP [STUN_IP STUN_PORT]].
+ * By default host candidates on 127.0.0.1 only and no STUN server; HOST_IP gathers on that address
+ * instead (a lab namespace's LAN address), STUN_IP/STUN_PORT add server-reflexive candidates from that
+ * STUN server (the lab's coturn). No UPnP; RFC 5245 compatibility with regular nomination; the role
+ * comes from the "remote" line.
  * Build: gcc nice_peer.c -o nice_peer $(pkg-config --cflags --libs nice)
  * The JSON reader is deliberately minimal: it reads only what the harness writes (JSON.stringify
  * output, strings without escapes).
@@ -193,14 +196,21 @@ static void on_recv(NiceAgent *a, guint stream, guint component, guint len, gcha
   (void)a; (void)stream; (void)component; (void)len; (void)buf; (void)data;
 }
 
-int main(void) {
+int main(int argc, char **argv) {
+  const char *host_ip = argc > 1 ? argv[1] : "127.0.0.1";
+  const char *stun_ip = argc > 3 ? argv[2] : NULL;
+  guint stun_port = argc > 3 ? (guint)atoi(argv[3]) : 0;
   loop = g_main_loop_new(NULL, FALSE);
   agent = nice_agent_new_full(g_main_loop_get_context(loop), NICE_COMPATIBILITY_RFC5245,
                               NICE_AGENT_OPTION_REGULAR_NOMINATION);
   g_object_set(agent, "upnp", FALSE, "controlling-mode", FALSE, NULL);
+  if (stun_ip != NULL) g_object_set(agent, "stun-server", stun_ip, "stun-server-port", stun_port, NULL);
   NiceAddress addr;
   nice_address_init(&addr);
-  nice_address_set_from_string(&addr, "127.0.0.1"); /* loopback only: no other interface is used */
+  if (!nice_address_set_from_string(&addr, host_ip)) { /* one address only: no other interface is used */
+    printf("{\"event\":\"failed\",\"reason\":\"bad host ip\"}\n");
+    return 1;
+  }
   nice_agent_add_local_address(agent, &addr);
   g_signal_connect(agent, "candidate-gathering-done", G_CALLBACK(on_gathering_done), NULL);
   g_signal_connect(agent, "component-state-changed", G_CALLBACK(on_state), NULL);

@@ -1,7 +1,8 @@
 /**
  * The line-based JSON protocol every interop peer speaks (one JSON object per line):
  * - peer → harness: `{"event":"local","ufrag","pwd","candidates":[{ip,port,priority,foundation,type}]}` once
- *   host candidates (127.0.0.1 only) are gathered;
+ *   candidates are gathered (host on 127.0.0.1 by default or on the peer's `--host-ip`, plus srflx when
+ *   given a STUN server);
  * - harness → peer: `{"remote":{ufrag,pwd,candidates},"controlling":bool}`;
  * - peer → harness: `{"event":"connected","ms","selected":{local,remote}}` or `{"event":"failed",…}`,
  *   `ms` measured by the peer from receiving `remote`;

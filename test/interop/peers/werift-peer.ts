@@ -1,5 +1,7 @@
 /**
- * werift-ice 0.2.3 as an in-process {@link IcePeer}: host candidates on 127.0.0.1 only, no STUN server.
+ * werift-ice 0.2.3 as an in-process {@link IcePeer}: by default host candidates on 127.0.0.1 only and
+ * no STUN server; {@link WeriftPeerOptions} can name another host address (a lab namespace's LAN
+ * address) and a STUN server (the lab's coturn). `werift-runner.ts` runs it as a process (namespaces).
  *
  * werift replaces a missing `stunServer` option with stun.l.google.com:19302 in its constructor, so
  * the wrapper clears `connection.stunServer` after construction. Its host addresses come from every
@@ -19,6 +21,21 @@ const weriftUtils: unknown = require('werift-ice/lib/ice/src/utils.js');
 
 /** Destinations that were blocked because they are not loopback. */
 export const blockedDestinations: string[] = [];
+
+/** Address prefixes (e.g. `'198.51.100.'`) the guard lets through besides loopback; see {@link allowGuardedPrefixes}. */
+const allowedPrefixes: string[] = [];
+
+/**
+ * Lets the guard pass datagrams to addresses starting with one of `prefixes` (only for a process
+ * that runs inside a test's own network namespace, where those addresses exist and nothing else does).
+ */
+export function allowGuardedPrefixes(prefixes: readonly string[]): void {
+  for (const p of prefixes) if (!allowedPrefixes.includes(p)) allowedPrefixes.push(p);
+}
+
+function isAllowedIp(ip: string): boolean {
+  return isLoopbackIp(ip) || (isIP(ip) === 4 && allowedPrefixes.some((p) => ip.startsWith(p)));
+}
 
 function isLoopbackIp(ip: string): boolean {
   if (isIP(ip) === 4) return ip.startsWith('127.');
@@ -41,7 +58,7 @@ export function installLoopbackGuard(): void {
   Reflect.set(proto, 'send', function guardedSend(this: dgram.Socket, ...args: unknown[]): void {
     // send(msg, [offset, length,] port, [address,] [callback])
     const address = args.find((a, i) => i > 0 && typeof a === 'string');
-    if (typeof address === 'string' && !isLoopbackIp(address)) {
+    if (typeof address === 'string' && !isAllowedIp(address)) {
       blockedDestinations.push(address);
       const cb = args.find((a) => typeof a === 'function');
       if (typeof cb === 'function') process.nextTick(() => { Reflect.apply(cb, undefined, [new Error(`blocked: ${address} is not loopback`)]); });
@@ -51,11 +68,11 @@ export function installLoopbackGuard(): void {
   });
 }
 
-/** Runs `gather` with werift's host-address discovery answering 127.0.0.1 only (it is read synchronously). */
-function withLoopbackHostAddresses(gather: () => Promise<void>): Promise<void> {
+/** Runs `gather` with werift's host-address discovery answering `hostIp` only (it is read synchronously). */
+function withHostAddresses(hostIp: string, gather: () => Promise<void>): Promise<void> {
   if (typeof weriftUtils !== 'object' || weriftUtils === null) throw new Error('werift-ice utils not found');
   const original: unknown = Reflect.get(weriftUtils, 'getHostAddresses');
-  Reflect.set(weriftUtils, 'getHostAddresses', () => ['127.0.0.1']);
+  Reflect.set(weriftUtils, 'getHostAddresses', () => [hostIp]);
   try {
     return gather();
   } finally {
@@ -63,15 +80,35 @@ function withLoopbackHostAddresses(gather: () => Promise<void>): Promise<void> {
   }
 }
 
+export interface WeriftPeerOptions {
+  readonly signal?: AbortSignal;
+  /** The one host address to gather on (default 127.0.0.1); a non-loopback one must be allowed by {@link allowGuardedPrefixes}. */
+  readonly hostIp?: string;
+  /** STUN server for server-reflexive candidates (default none); must be loopback or allowed. */
+  readonly stunServer?: { readonly ip: string; readonly port: number };
+}
+
 /** A werift-ice agent behind the {@link IcePeer} shape. */
-export async function startWeriftPeer(options: { signal?: AbortSignal } = {}): Promise<IcePeer> {
+export async function startWeriftPeer(options: WeriftPeerOptions = {}): Promise<IcePeer> {
   options.signal?.throwIfAborted();
   installLoopbackGuard();
-  const conn = new Connection(false, { useIpv4: true, useIpv6: false, useTcp: false });
-  // Constructor default is stun.l.google.com (ice.js): clear it, no public STUN server ever.
-  Reflect.deleteProperty(conn, 'stunServer');
-  if (Reflect.get(conn, 'stunServer') !== undefined) throw new Error('werift stunServer could not be cleared');
-  await withLoopbackHostAddresses(() => conn.gatherCandidates());
+  const hostIp = options.hostIp ?? '127.0.0.1';
+  const stun = options.stunServer;
+  for (const ip of [hostIp, ...(stun === undefined ? [] : [stun.ip])]) {
+    if (isIP(ip) !== 4 || !isAllowedIp(ip)) throw new Error(`werift peer: ${ip} is neither loopback nor an allowed test address`);
+  }
+  const conn = new Connection(false, {
+    useIpv4: true, useIpv6: false, useTcp: false, ...(stun === undefined ? {} : { stunServer: [stun.ip, stun.port] as [string, number] }),
+  });
+  // Constructor default is stun.l.google.com (ice.js): clear it unless ours was given, no public STUN server ever.
+  if (stun === undefined) {
+    Reflect.deleteProperty(conn, 'stunServer');
+    if (Reflect.get(conn, 'stunServer') !== undefined) throw new Error('werift stunServer could not be cleared');
+  } else {
+    const s: unknown = Reflect.get(conn, 'stunServer');
+    if (!Array.isArray(s) || s[0] !== stun.ip || s[1] !== stun.port) throw new Error(`werift stunServer not taken: ${String(s)}`);
+  }
+  await withHostAddresses(hostIp, () => conn.gatherCandidates());
   const local: PeerLocal = {
     ufrag: conn.localUsername,
     pwd: conn.localPassword,
