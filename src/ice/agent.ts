@@ -24,6 +24,7 @@ import { resolveIceConfig, type IceConfig, type IceConfigInit } from './config.j
 import { EndpointState, randomCredential, type DeferredCheck } from './endpoint.js';
 import { localPeerReflexiveFoundation, remotePeerReflexiveFoundation } from './priority.js';
 import { encodeErrorResponse, encodeSuccessResponse, UNDERSTOOD_ATTRIBUTES, validateIndication, validateRequest } from './request-validation.js';
+import { backOff, rtoCap } from './rto.js';
 import { TimerQueue } from './timer-queue.js';
 import type {
   IceAgentDeps, IceAgentInfo, IceCandidateInfo, IceDisconnectReason, IceFailureReason, IceRemoteOptions,
@@ -387,12 +388,18 @@ export class IceAgent {
   #sendCheck(cl: Checklist, pair: CandidatePair, purpose: TransactionPurpose, now: number): void {
     const id = this.#tids.next();
     const useCandidate = purpose === 'nomination';
+    const rtoMs = cl.rtt.initialRto(this.config.initialRtoMs, this.config.minRtoMs);
     const tx: CheckTransaction = {
       id, key: transactionIdKey(id), purpose, pair, password: cl.remote.password, useCandidate,
-      firstSentAt: now, lastSentAt: now, transmissions: 1, rtoMs: this.config.initialRtoMs, cancelled: false, timer: undefined,
+      firstSentAt: now, lastSentAt: now, transmissions: 1, rtoMs, maxRtoMs: rtoCap(rtoMs, this.config.maxRtoMs),
+      cancelled: false, timer: undefined,
     };
     this.#outstanding.set(tx.key, { cl, tx });
     cl.transactions.set(tx.key, tx);
+    if (!cl.hasSentCheck) {
+      cl.hasSentCheck = true;
+      this.#armTtl(cl);
+    }
     if (purpose === 'check') {
       pair.firstSentAt ??= now;
       this.#setPairState(cl, pair, { kind: 'in-progress', transaction: tx });
@@ -406,20 +413,24 @@ export class IceAgent {
     if (purpose === 'check' && cl.role === 'controlling') this.#evaluateNomination(cl);
   }
 
-  /** RFC 5389 §7.2.1: resend with a doubled RTO until Rc transmissions, then the transaction times out. */
+  /**
+   * RFC 5389 §7.2.1: resend with a doubled RTO capped at maxRtoMs, until checkTimeoutMs after the
+   * first transmission; then the transaction times out.
+   */
   #retransmit(cl: Checklist, tx: CheckTransaction): void {
     tx.timer = undefined;
-    if (tx.cancelled || tx.transmissions >= this.config.maxCheckTransmissions || cl.destroyed) {
+    const now = this.#deps.clock.now();
+    const deadline = tx.firstSentAt + this.config.checkTimeoutMs;
+    if (tx.cancelled || now >= deadline || cl.destroyed) {
       this.#transactionTimedOut(cl, tx);
       return;
     }
-    const now = this.#deps.clock.now();
     tx.transmissions++;
-    tx.rtoMs *= 2;
+    tx.rtoMs = backOff(tx.rtoMs, tx.maxRtoMs);
     tx.lastSentAt = now;
     // Spec §5.8: retransmissions use the remote's current password.
     tx.password = cl.remote.password;
-    tx.timer = this.#timers.add(now + tx.rtoMs, () => { this.#retransmit(cl, tx); });
+    tx.timer = this.#timers.add(Math.min(now + tx.rtoMs, deadline), () => { this.#retransmit(cl, tx); });
     this.#deps.send({
       endpointId: cl.endpointId, from: tx.pair.local.base, to: tx.pair.remote.address,
       bytes: this.#encodeCheck(cl, tx.pair, tx.useCandidate, tx.id),
@@ -664,6 +675,7 @@ export class IceAgent {
       return; // spec §5.7: other codes (401, …) are retried
     }
     this.#finishTransaction(cl, tx);
+    if (isUnambiguousSample(tx, now)) cl.rtt.sample(now - tx.lastSentAt);
     const mapped = getMappedAddress(msg);
     if (unknown || mapped === undefined) {
       this.#responseFailed(cl, tx, 'bad-response');
@@ -895,7 +907,7 @@ export class IceAgent {
     const id = this.#tids.next();
     const tx: CheckTransaction = {
       id, key: transactionIdKey(id), purpose: 'consent', pair, password: cl.remote.password, useCandidate: false,
-      firstSentAt: now, lastSentAt: now, transmissions: this.config.maxCheckTransmissions, rtoMs: this.config.consentTimeoutMs,
+      firstSentAt: now, lastSentAt: now, transmissions: 1, rtoMs: this.config.consentTimeoutMs, maxRtoMs: this.config.consentTimeoutMs,
       cancelled: false, timer: undefined,
     };
     this.#outstanding.set(tx.key, { cl, tx });
@@ -930,7 +942,7 @@ export class IceAgent {
     const cl = new Checklist(ep.id, ep.username, ep.tieBreaker, remote, ep.localCandidates, rule, role);
     for (const k of peerKeys) { cl.peerKeys.add(k); ep.byPeerKey.set(k, cl); }
     ep.byUsername.set(remote.username, cl);
-    this.#armTtl(cl);
+    this.#armTtl(cl, this.config.connectivityCheckTtlMs);
     // Spec §5.6: replay deferred triggered checks, then unfreeze.
     const deferred = ep.deferred.get(remote.username);
     ep.deferred.delete(remote.username);
@@ -943,10 +955,14 @@ export class IceAgent {
     return cl;
   }
 
-  /** Checklist give-up timer: not selected within ConnectivityCheckTTL ⇒ failed('timeout'). */
-  #armTtl(cl: Checklist): void {
+  /**
+   * The checklist's give-up timer: failed('timeout') when not selected within `ms`. Armed with
+   * ConnectivityCheckTTL at creation, then with the failure bound (failureTimeoutMs) when its first
+   * check goes out or a request revives it, so that pacing many checklists does not eat the budget.
+   */
+  #armTtl(cl: Checklist, ms = Math.min(this.config.failureTimeoutMs, this.config.connectivityCheckTtlMs)): void {
     cl.timers.ttl?.cancel();
-    cl.timers.ttl = this.#timers.add(this.#deps.clock.now() + this.config.connectivityCheckTtlMs, () => {
+    cl.timers.ttl = this.#timers.add(this.#deps.clock.now() + ms, () => {
       cl.timers.ttl = undefined;
       if (cl.destroyed || cl.state.kind !== 'running') return;
       for (const tx of [...cl.transactions.values()]) this.#finishTransaction(cl, tx);
@@ -1011,6 +1027,15 @@ export class IceAgent {
       this.#schedulePasswordRotation(ep);
     });
   }
+}
+
+/**
+ * Karn's algorithm (RFC 6298 §3, RFC 5389 §7.2.1): the RTT of a retransmitted request is ambiguous.
+ * Relaxed: an answer within a quarter of the gap before the latest copy is taken as that copy's,
+ * since the earlier copy then went unanswered for far longer than this path's round trip.
+ */
+function isUnambiguousSample(tx: CheckTransaction, now: number): boolean {
+  return tx.transmissions === 1 || now - tx.lastSentAt < tx.rtoMs / 8;
 }
 
 function isActiveState(s: PairState): boolean {

@@ -40,6 +40,8 @@ export interface CheckTransaction {
   lastSentAt: number;
   transmissions: number;
   rtoMs: number;
+  /** Largest RTO of this transaction (see `rtoCap` in rto.ts). */
+  readonly maxRtoMs: number;
   /** RFC 8445 §7.3.1.4: not retransmitted any more, a late response still counts. */
   cancelled: boolean;
   timer: Timer | undefined;

@@ -6,6 +6,7 @@
 import { addressEquals, isLinkLocal, type TransportAddress } from '../util/address.js';
 import { IceControlled, IceControlling, prepareAttribute, Username, type EncodableAttribute } from '../stun/index.js';
 import { CandidatePair, comparePairs, type CheckTransaction } from './candidate-pair.js';
+import { RttEstimator } from './rto.js';
 import type { Timer } from './timer-queue.js';
 import type { IceAgentInfo, IceCandidateInfo, IceFailureReason, LocalCandidate, RoleRule } from './types.js';
 
@@ -48,6 +49,10 @@ export class Checklist {
   state: ChecklistState = { kind: 'running' };
   nomination: Nomination | undefined;
   inRoundRobin = false;
+  /** A check went out: the failure bound runs from then (see the agent's `armTtl`). */
+  hasSentCheck = false;
+  /** Round trips measured on this checklist's checks (RFC 6298), for the RTO of later transactions. */
+  readonly rtt = new RttEstimator();
   destroyed = false;
   /** Outstanding transactions of this checklist, by transaction key. */
   readonly transactions = new Map<string, CheckTransaction>();

@@ -29,8 +29,31 @@ export interface IceConfigInit {
    * resends once per ChecklistPeriod instead). Default 500.
    */
   readonly initialRtoMs?: number;
-  /** Transmissions of one check before its pair fails (RFC 5389 §7.2.1 Rc). Default 7. */
-  readonly maxCheckTransmissions?: number;
+  /**
+   * Floor of the RTO once a checklist has measured a round trip (RFC 5389 §7.2.1 computes RTO from
+   * RTT samples per RFC 6298, without rounding to a second): new checks and nominations then start
+   * at max(this, SRTT + 4·RTTVAR), at most initialRtoMs. Default 50.
+   */
+  readonly minRtoMs?: number;
+  /**
+   * Cap of the retransmission timeout (RFC 5389 §7.2.1 leaves the back-off policy to the client;
+   * RFC 8489 §6.2.1 recommends capping it). Checks, nominations and server-reflexive requests
+   * retransmit at initialRtoMs, 2·initialRtoMs, … up to this interval, so a lost datagram at 30 %
+   * loss costs at most this long instead of a doubled 8 or 16 s. Default 1,000.
+   */
+  readonly maxRtoMs?: number;
+  /**
+   * Time budget of one check (and of a server-reflexive request while no address is known): it is
+   * retransmitted until this long after its first transmission, then times out (the pair fails).
+   * The default is RFC 5389 §7.2.1's transaction timeout with its defaults (Rc = 7, Rm = 16: 39.5 s). Default 39,500.
+   */
+  readonly checkTimeoutMs?: number;
+  /**
+   * The failure bound: a checklist that has not selected a pair this long after it was created (or
+   * revived by the peer's requests) fails with reason `timeout`. Effective bound:
+   * min(failureTimeoutMs, connectivityCheckTtlMs). Default 40,000.
+   */
+  readonly failureTimeoutMs?: number;
   /** How long an old password is still accepted after a rotation. Default 30,000. */
   readonly passwordGraceMs?: number;
   /** RFC 7675 consent freshness on the selected pair (off by default, as OpenDDS relies on indications). */
@@ -66,7 +89,10 @@ export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.free
   deferredTriggeredCheckTtlMs: 300_000,
   changePasswordPeriodMs: 300_000,
   initialRtoMs: 500,
-  maxCheckTransmissions: 7,
+  minRtoMs: 50,
+  maxRtoMs: 1_000,
+  checkTimeoutMs: 39_500,
+  failureTimeoutMs: 40_000,
   passwordGraceMs: 30_000,
   consentFreshness: false,
   consentIntervalMs: 5_000,
@@ -110,9 +136,11 @@ export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
   if (!Number.isInteger(config.serverReflexiveIndicationCount)) {
     throw new InvalidConfigError('ice.serverReflexiveIndicationCount', 'must be an integer');
   }
-  for (const key of ['maxCheckTransmissions', 'maxNominationAttempts', 'maxDeferredChecks'] as const) {
+  for (const key of ['maxNominationAttempts', 'maxDeferredChecks'] as const) {
     if (!Number.isInteger(config[key])) throw new InvalidConfigError(`ice.${key}`, 'must be an integer');
   }
+  if (config.minRtoMs > config.initialRtoMs) throw new InvalidConfigError('ice.minRtoMs', 'must be at most initialRtoMs');
+  if (config.maxRtoMs < config.initialRtoMs) throw new InvalidConfigError('ice.maxRtoMs', 'must be at least initialRtoMs');
   return config;
 }
 

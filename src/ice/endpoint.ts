@@ -19,6 +19,16 @@ export interface DeferredCheck {
   readonly expiresAt: number;
 }
 
+/** The server-reflexive request in flight (RFC 5389 §7.2.1 retransmission state). */
+export interface SrflxRequest {
+  readonly id: Uint8Array;
+  readonly from: TransportAddress;
+  readonly firstSentAt: number;
+  transmissions: number;
+  rtoMs: number;
+  timer: Timer | undefined;
+}
+
 /** Server-reflexive client (spec §5.3): requests until an address is known, then indications, a request every N. */
 export interface ServerReflexiveClient {
   readonly server: TransportAddress;
@@ -28,7 +38,7 @@ export interface ServerReflexiveClient {
   address: TransportAddress | undefined;
   /** The last binding message: only a response to it is a STUN-server response (spec §5.3). */
   lastKey: string | undefined;
-  lastRequest: { readonly id: Uint8Array; readonly from: TransportAddress; transmissions: number; rtoMs: number; timer: Timer | undefined } | undefined;
+  lastRequest: SrflxRequest | undefined;
   tick: Timer | undefined;
 }
 

@@ -10,8 +10,9 @@ import { addressEquals, type TransportAddress } from '../util/address.js';
 import type { Logger } from '../util/logger.js';
 import { encodeStunMessage, getMappedAddress, StunMethod, transactionIdKey, unknownComprehensionRequired, type StunMessage } from '../stun/index.js';
 import type { IceConfig } from './config.js';
-import type { EndpointState } from './endpoint.js';
+import type { EndpointState, SrflxRequest } from './endpoint.js';
 import { UNDERSTOOD_ATTRIBUTES } from './request-validation.js';
+import { backOff } from './rto.js';
 import type { TimerQueue } from './timer-queue.js';
 
 export interface ServerReflexiveContext {
@@ -82,19 +83,25 @@ export class ServerReflexive {
       this.ctx.addressChanged(ep);
     }
     s.count++;
-    const req = { id, from, transmissions: 1, rtoMs: this.ctx.config.initialRtoMs, timer: undefined as ReturnType<TimerQueue['add']> | undefined };
+    const req: SrflxRequest = { id, from, firstSentAt: now, transmissions: 1, rtoMs: this.ctx.config.initialRtoMs, timer: undefined };
     s.lastRequest = req;
     this.ctx.send(ep, from, s.server, this.#encode(id, 'request'), true);
     if (s.address === undefined) this.#armRetransmit(ep, req);
   }
 
-  #armRetransmit(ep: EndpointState, req: NonNullable<NonNullable<EndpointState['srflx']>['lastRequest']>): void {
-    req.timer = this.ctx.timers.add(this.ctx.now() + req.rtoMs, () => {
+  /**
+   * RFC 5389 §7.2.1 while no address is known: RTO doubling from initialRtoMs, capped at maxRtoMs,
+   * until checkTimeoutMs after the first transmission (OpenDDS sends one request per period, so a
+   * lost one leaves no srflx candidate for 30 s).
+   */
+  #armRetransmit(ep: EndpointState, req: SrflxRequest): void {
+    const deadline = req.firstSentAt + this.ctx.config.checkTimeoutMs;
+    req.timer = this.ctx.timers.add(Math.min(this.ctx.now() + req.rtoMs, deadline), () => {
       req.timer = undefined;
       const s = ep.srflx;
-      if (s?.lastRequest !== req || s.address !== undefined || req.transmissions >= this.ctx.config.maxCheckTransmissions) return;
+      if (s?.lastRequest !== req || s.address !== undefined || this.ctx.now() >= deadline) return;
       req.transmissions++;
-      req.rtoMs *= 2;
+      req.rtoMs = backOff(req.rtoMs, this.ctx.config.maxRtoMs);
       this.ctx.send(ep, req.from, s.server, this.#encode(req.id, 'request'), false);
       this.#armRetransmit(ep, req);
     });

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
+import type { IceConfigInit } from '../../src/ice/index.js';
 import { attr, createIntegrityKey, decodeStunMessage, encodeStunMessage, ErrorCode, StunMethod } from '../../src/stun/index.js';
 import { eventsOf, FakeNet, ip4 } from './support/fake-net.js';
 import { lanPair, type PairSetup } from './support/scenarios.js';
 
-function stalled(): PairSetup {
-  const s = lanPair();
+function stalled(init: IceConfigInit = {}): PairSetup {
+  const s = lanPair(1, 2, init);
   s.net.drop = () => true;
   s.a.agent.startIce('E', 'a-b', s.infoB);
   s.net.run(10);
@@ -42,12 +43,17 @@ describe('ice/agent: response handling (spec §5.7)', () => {
     reply(s, 'success');
     expect(pairState(s)).to.equal('failed');
   });
-  it('an unanswered check fails after Rc transmissions with RTO doubling (0, 500, 1500, … ms)', () => {
+  it('an unanswered check is resent with RTO doubling capped at maxRtoMs (0, 500, 1500, 2500, … ms) and fails after checkTimeoutMs', () => {
     const s = stalled();
+    s.net.run(39_499);
+    expect(pairState(s)).to.equal('in-progress');
     s.net.run(200_000);
     const sends = s.a.sent.filter((x) => x.cls === 'request').map((x) => x.at);
-    expect(sends).to.deep.equal([0, 500, 1500, 3500, 7500, 15500, 31500]);
+    expect(sends).to.deep.equal([0, 500, ...Array.from({ length: 38 }, (_, i) => 1500 + 1000 * i)]);
     expect(pairState(s)).to.equal('failed');
+    const custom = stalled({ maxRtoMs: 4_000, checkTimeoutMs: 10_000 });
+    custom.net.run(200_000);
+    expect(custom.a.sent.filter((x) => x.cls === 'request').map((x) => x.at)).to.deep.equal([0, 500, 1500, 3500, 7500]);
   });
 });
 

@@ -1,9 +1,8 @@
 /**
- * Reusable ICE scenarios on the fake network, exported so benches can report the same figures the
- * tests assert (virtual time, deterministic per seed).
+ * Reusable ICE scenarios on the fake network (virtual time, deterministic per seed); the lossy
+ * batches that benches print are in `lossy.ts`.
  */
 import type { IceAgentInfo, IceConfigInit } from '../../../src/ice/index.js';
-import { SeededRandom } from '../../../src/util/prng.js';
 import { FakeNet, firstEventAt, ip4, type Node } from './fake-net.js';
 
 export interface PairSetup {
@@ -44,34 +43,5 @@ function optional<K extends string>(k: K, v: number | undefined): Partial<Record
   return v === undefined ? {} : ({ [k]: v } as Record<K, number>);
 }
 
-export interface LossyReport {
-  readonly runs: number;
-  readonly connected: number;
-  /** Setup times (both selected) in virtual ms, sorted. */
-  readonly setupMs: readonly number[];
-  readonly p50: number;
-  readonly p95: number;
-}
-
-/**
- * `seeds` LAN setups with `loss` (0..1) on every datagram both ways, `oneWayMs` delay; reports how
- * many connected and the setup-time percentiles (time from both having the other's info until both selected).
- */
-export function runLossySetups(seeds: number, loss = 0.3, oneWayMs = 5): LossyReport {
-  const times: number[] = [];
-  let connected = 0;
-  for (let seed = 1; seed <= seeds; seed++) {
-    const s = lanPair(seed * 2 + 1000, seed * 2 + 1001);
-    const rng = new SeededRandom(seed);
-    s.net.delay = () => oneWayMs;
-    s.net.drop = () => rng.next() < loss;
-    const r = connect(s);
-    if (r.a !== undefined && r.b !== undefined) {
-      connected++;
-      times.push(Math.max(r.a, r.b));
-    }
-  }
-  times.sort((x, y) => x - y);
-  const pct = (p: number): number => times[Math.min(times.length - 1, Math.floor((p / 100) * times.length))] ?? Number.NaN;
-  return { runs: seeds, connected, setupMs: times, p50: pct(50), p95: pct(95) };
-}
+// Kept here for existing importers (bench/ice.ts); the lossy batches live in lossy.ts.
+export { runLossySetups, type LossyReport } from './lossy.js';
