@@ -42,6 +42,10 @@ export interface OursPeerOptions {
   readonly signal?: AbortSignal;
   /** The one host address to bind (default 127.0.0.1). */
   readonly hostIp?: string;
+  /** STUN server for a server-reflexive candidate (only one the test started, e.g. the netns lab's coturn). */
+  readonly stunServer?: { readonly ip: string; readonly port: number };
+  /** With a STUN server: how long to wait for the server-reflexive candidate (default 5,000 ms). */
+  readonly gatherTimeoutMs?: number;
   /** Agent configuration on top of `allowLoopback: true`. */
   readonly init?: IceConfigInit;
 }
@@ -107,9 +111,15 @@ export async function startOursPeer(options: OursPeerOptions = {}): Promise<Ours
     }
   });
   let info: IceAgentInfo;
+  const stun = options.stunServer;
+  const gathered = stun === undefined ? undefined : serverReflexiveGathered(driver, options.gatherTimeoutMs ?? 5_000);
   try {
-    info = await driver.addEndpoint({ id: OURS_ENDPOINT, ips: [options.hostIp ?? '127.0.0.1'] }, options.signal === undefined ? {} : { signal: options.signal });
+    info = await driver.addEndpoint({
+      id: OURS_ENDPOINT, ips: [options.hostIp ?? '127.0.0.1'], ...(stun === undefined ? {} : { stunServer: transportAddress(stun.ip, stun.port) }),
+    }, options.signal === undefined ? {} : { signal: options.signal });
+    if (gathered !== undefined) info = await gathered;
   } catch (err: unknown) {
+    void gathered?.catch(() => undefined); // the bind failed: the gathering outcome no longer matters
     driver.close();
     timers.close();
     await network.close();
@@ -146,6 +156,20 @@ export async function startOursPeer(options: OursPeerOptions = {}): Promise<Ours
       await network.close();
     },
   };
+}
+
+/** Resolves with the endpoint's info once it has a server-reflexive candidate; rejects after `timeoutMs`. */
+function serverReflexiveGathered(driver: IceDriver, timeoutMs: number): Promise<IceAgentInfo> {
+  return new Promise((resolve, reject) => {
+    const onEvent = (e: IceAgentEvent): void => {
+      if (e.type !== 'local-info-changed' || !e.info.candidates.some((c) => c.type === 'server-reflexive')) return;
+      cleanup();
+      resolve(e.info);
+    };
+    const timer = setTimeout(() => { cleanup(); reject(new Error(`no server-reflexive candidate within ${timeoutMs} ms`)); }, timeoutMs);
+    const cleanup = (): void => { clearTimeout(timer); driver.off('ice-event', onEvent); };
+    driver.on('ice-event', onEvent);
+  });
 }
 
 /** Result of {@link connectAnyPeers}. */
