@@ -122,11 +122,12 @@ describe(`real NAT lab: netns + nftables + coturn (root; \`${INSTALL}\`)`, funct
     let lab: NetnsLab | undefined;
     before(async () => {
       await requirePeerTool('aioice');
+      await requirePeerTool('libnice');
       lab = await NetnsLab.up({ left: 'port', right: 'port', signal: AbortSignal.timeout(30_000) });
     });
     after(async () => { await lab?.down(); });
 
-    const PAIRS: readonly (readonly [PeerKind, PeerKind])[] = [['werift', 'aioice'], ['aioice', 'werift']];
+    const PAIRS: readonly (readonly [PeerKind, PeerKind])[] = [['werift', 'aioice'], ['aioice', 'werift'], ['libnice', 'aioice']];
     for (const [ctl, ctd] of PAIRS) {
       it(`port-restricted/port-restricted: ${ctl} (hostA, controlling) connects to ${ctd} (hostB) via srflx`, async () => {
         if (lab === undefined) throw new Error('no lab');
@@ -145,15 +146,21 @@ describe(`real NAT lab: netns + nftables + coturn (root; \`${INSTALL}\`)`, funct
       });
     }
 
-    it('symmetric/symmetric: werift and aioice both report failed within a bounded time', async () => {
+    // libnice and werift give up in about 7 s and 1.6 s; aioice takes about 63 s (7 Binding
+    // transmissions, RTO 0.5 s doubling) and werift's own connect() never rejects (the wrapper reports
+    // the failed check list), so this pairing keeps the test bounded and short.
+    it('symmetric/symmetric: libnice (hostA) and werift (hostB) both report failed within 20 s', async () => {
       if (lab === undefined) throw new Error('no lab');
       await lab.setNat('A', 'sym');
       await lab.setNat('B', 'sym');
       try {
-        const r = await session(lab, 'werift', 'aioice', 60_000);
-        expect(r.a.event, 'werift').to.equal('failed');
-        expect(r.b.event, 'aioice').to.equal('failed');
-        report.push(`sym/sym werift -> aioice: both failed after ${r.setupMs.toFixed(0)} ms (werift ${r.a.ms?.toFixed(0) ?? '?'} ms, aioice ${r.b.ms?.toFixed(0) ?? '?'} ms)`);
+        const r = await session(lab, 'libnice', 'werift', 30_000);
+        expect(r.srflxA && r.srflxB, 'both gathered a srflx candidate on their NAT').to.equal(true);
+        for (const [o, who] of [[r.a, 'libnice'], [r.b, 'werift']] as const) {
+          expect(o.event, who).to.equal('failed');
+          expect(o.ms ?? Infinity, `${who} ms to failed`).to.be.below(20_000);
+        }
+        report.push(`sym/sym libnice -> werift: both failed after ${r.setupMs.toFixed(0)} ms (libnice ${r.a.ms?.toFixed(0) ?? '?'} ms, werift ${r.b.ms?.toFixed(0) ?? '?'} ms)`);
       } finally {
         await lab.setNat('A', 'port');
         await lab.setNat('B', 'port');

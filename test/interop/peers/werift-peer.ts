@@ -13,7 +13,7 @@ import dgram from 'node:dgram';
 import { createRequire } from 'node:module';
 import { isIP } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Candidate, Connection } from 'werift-ice';
+import { Candidate, CandidatePairState, Connection } from 'werift-ice';
 import type { IcePeer, PeerLocal, PeerOutcome } from './protocol.js';
 
 const require = createRequire(import.meta.url);
@@ -124,6 +124,17 @@ export async function startWeriftPeer(options: WeriftPeerOptions = {}): Promise<
       conn.iceControlling = controlling;
       conn.setRemoteParams({ iceLite: false, usernameFragment: remote.ufrag, password: remote.pwd });
       const t0 = performance.now();
+      // werift 0.2.3's connect() never rejects when every pair failed (it keeps awaiting the check-list
+      // state while it is "failed"): report failed once the whole check list has failed, polled every 100 ms.
+      const watch = setInterval(() => {
+        const list = conn.checkList;
+        if (isClosed || list.length === 0) return;
+        if (list.every((p) => p.state === CandidatePairState.FAILED)) {
+          clearInterval(watch);
+          settle({ event: 'failed', ms: performance.now() - t0, reason: `all ${String(list.length)} candidate pairs failed` });
+        }
+      }, 100);
+      void outcome.then(() => { clearInterval(watch); });
       void (async () => {
         for (const c of remote.candidates) {
           await conn.addRemoteCandidate(new Candidate(c.foundation, 1, 'udp', c.priority, c.ip, c.port, c.type));
