@@ -58,13 +58,7 @@ export abstract class AgentInput extends AgentLifecycle {
   }
 
   protected defer(ep: EndpointState, username: string, check: DeferredCheck): void {
-    const now = check.expiresAt - this.config.deferredTriggeredCheckTtlMs;
-    let total = 0;
-    for (const [u, list] of ep.deferred) {
-      const live = list.filter((d) => d.expiresAt > now);
-      if (live.length === 0) ep.deferred.delete(u);
-      else { ep.deferred.set(u, live); total += live.length; }
-    }
+    const total = purgeDeferred(ep, this.deps.clock.now());
     const list = ep.deferred.get(username) ?? [];
     const same = list.find((d) => addressEquals(d.local, check.local) && addressEquals(d.from, check.from));
     if (same !== undefined) {
@@ -74,6 +68,20 @@ export abstract class AgentInput extends AgentLifecycle {
     if (total >= this.config.maxDeferredChecks) return;
     list.push(check);
     ep.deferred.set(username, list);
+    this.#armDeferredPurge(ep);
+  }
+
+  /**
+   * Spec §5.9: expired deferred triggered checks are purged on the ServerReflexiveAddressPeriod tick
+   * (OpenDDS does it in its server-reflexive task); here one timer per endpoint while any is held.
+   */
+  #armDeferredPurge(ep: EndpointState): void {
+    if (ep.deferredPurge !== undefined) return;
+    ep.deferredPurge = this.timers.add(this.deps.clock.now() + this.config.serverReflexiveAddressPeriodMs, () => {
+      ep.deferredPurge = undefined;
+      if (this.endpoints.get(ep.id) !== ep) return;
+      if (purgeDeferred(ep, this.deps.clock.now()) > 0) this.#armDeferredPurge(ep);
+    });
   }
 
   /** Spec §5.9 `generate_triggered_check` with RFC 8445 §7.3.1.4/§7.3.1.5 and the no-ping-pong rule (pion/ice#907). */
@@ -239,3 +247,14 @@ function isUnambiguousSample(tx: CheckTransaction, now: number): boolean {
   return tx.transmissions === 1 || now - tx.lastSentAt < tx.rtoMs / 8;
 }
 
+
+/** Drops expired deferred checks of `ep` (DeferredTriggeredCheckTTL); returns how many remain. */
+function purgeDeferred(ep: EndpointState, now: number): number {
+  let total = 0;
+  for (const [u, list] of ep.deferred) {
+    const live = list.filter((d) => d.expiresAt > now);
+    if (live.length === 0) ep.deferred.delete(u);
+    else { ep.deferred.set(u, live); total += live.length; }
+  }
+  return total;
+}

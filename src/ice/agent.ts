@@ -74,6 +74,7 @@ export class IceAgent extends AgentInput {
     if (ep === undefined) return;
     for (const cl of [...ep.byUsername.values()]) this.destroyChecklist(ep, cl);
     ep.passwordTimer?.cancel();
+    ep.deferredPurge?.cancel();
     this.srflx.stop(ep);
     this.endpoints.delete(endpointId);
     this.processDeferred();

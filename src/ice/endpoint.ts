@@ -54,6 +54,8 @@ export class EndpointState {
   readonly deferred = new Map<string, DeferredCheck[]>();
   srflx: ServerReflexiveClient | undefined;
   passwordTimer: Timer | undefined;
+  /** Purges expired deferred checks while any is held (spec §5.9). */
+  deferredPurge: Timer | undefined;
 
   constructor(
     readonly id: string,

@@ -96,6 +96,11 @@ export class FakeNet {
     return node.agent.addEndpoint({ id, hostAddresses: addresses, ...(stunServer === undefined ? {} : { stunServer }) });
   }
 
+  /** Binds one more address of `node` to endpoint `id` (for host-address changes). */
+  addEndpointBinding(node: Node, id: string, address: TransportAddress): void {
+    this.#bindings.set(`${node.realm}|${formatAddress(address)}`, { node, endpointId: id });
+  }
+
   #send(node: Node, t: IceTransmit): void {
     let cls: SentRecord['cls'] = 'other';
     let tid = '';
