@@ -111,11 +111,12 @@ export class Sim {
   largestDatagram = 0;
   readonly #queue = new EventQueue();
   #seq = 0;
-  readonly #link: Required<LinkOptions>;
+  /** The channel's behaviour; may be changed between steps. */
+  link: Required<LinkOptions>;
 
   constructor(seed: number, link: LinkOptions = {}, writerInit: WriterInit = {}) {
     this.rng = new SeededRandom(seed);
-    this.#link = { loss: 0, duplicate: 0, latencyMs: 1, jitterMs: 0, ...link };
+    this.link = { loss: 0, duplicate: 0, latencyMs: 1, jitterMs: 0, ...link };
     this.writer = new RtpsWriter({
       guid: this.writerGuid,
       clock: this.clock,
@@ -246,10 +247,10 @@ export class Sim {
       }
       handle(m, m.header.guidPrefix, ts);
     };
-    const copies = this.rng.next() < this.#link.duplicate ? 2 : 1;
+    const copies = this.rng.next() < this.link.duplicate ? 2 : 1;
     for (let i = 0; i < copies; i++) {
-      if (this.rng.next() < this.#link.loss) continue;
-      const at = this.clock.now() + this.#link.latencyMs + this.rng.next() * this.#link.jitterMs;
+      if (this.rng.next() < this.link.loss) continue;
+      const at = this.clock.now() + this.link.latencyMs + this.rng.next() * this.link.jitterMs;
       this.#queue.push({ at, seq: this.#seq++, bytes, deliver });
     }
   }
@@ -276,4 +277,46 @@ export function payloadIntact(b: Uint8Array | undefined, n: number, size: number
   const want = payload(n, size);
   for (let i = 0; i < size; i++) if (b[i] !== want[i]) return false;
   return true;
+}
+
+/** A lone reader whose sends, deliveries and events are captured, for unit tests with crafted input. */
+export function makeReader(init: ReaderInit = {}, writer: Guid = { prefix: prefixOf(1), entityId: WRITER_ENTITY }, reliable = true): {
+  readonly core: RtpsReader; readonly clock: ManualClock; readonly sent: ReliabilityTransmit[]; readonly samples: ReceivedSample[];
+  readonly events: ReaderEvent[]; readonly writer: Guid;
+} {
+  const clock = new ManualClock();
+  const sent: ReliabilityTransmit[] = [];
+  const samples: ReceivedSample[] = [];
+  const events: ReaderEvent[] = [];
+  const core = new RtpsReader({
+    guid: { prefix: prefixOf(2), entityId: READER_ENTITY }, clock, log: silentLogger,
+    send: (t) => sent.push(t), deliver: (s) => samples.push(s), emit: (e) => events.push(e),
+  }, init);
+  core.addWriterProxy(writer, { reliable });
+  return { core, clock, sent, samples, events, writer };
+}
+
+/** A lone writer whose sends and events are captured. */
+export function makeWriter(init: WriterInit = {}): {
+  readonly core: RtpsWriter; readonly clock: ManualClock; readonly sent: ReliabilityTransmit[]; readonly events: WriterEvent[];
+} {
+  const clock = new ManualClock();
+  const sent: ReliabilityTransmit[] = [];
+  const events: WriterEvent[] = [];
+  const core = new RtpsWriter({
+    guid: { prefix: prefixOf(1), entityId: WRITER_ENTITY }, clock, log: silentLogger,
+    send: (t) => sent.push(t), emit: (e) => events.push(e),
+  }, init);
+  return { core, clock, sent, events };
+}
+
+/** The submessages of `transmits` of one kind, flattened. */
+export function submessagesOf<K extends Submessage['kind']>(transmits: readonly ReliabilityTransmit[], kind: K): Extract<Submessage, { kind: K }>[] {
+  const out: Extract<Submessage, { kind: K }>[] = [];
+  for (const t of transmits) for (const s of t.submessages) if (isKind(s, kind)) out.push(s);
+  return out;
+}
+
+function isKind<K extends Submessage['kind']>(s: Submessage, kind: K): s is Extract<Submessage, { kind: K }> {
+  return s.kind === kind;
 }
