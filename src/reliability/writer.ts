@@ -64,6 +64,8 @@ class ReaderProxy {
   repairAt: number | undefined;
   /** History still to push to a late joiner: SNs in [firstRelevant, pushUpTo]. */
   pushUpTo = 0;
+  /** When this reader was last sent a HEARTBEAT (one per instant is enough). */
+  lastHeartbeatAt = Number.NEGATIVE_INFINITY;
   /** nackSuppressionDuration bookkeeping: SN -> time it was last repaired. Used only when the duration > 0. */
   readonly repairedAt = new Map<number, number>();
 
@@ -243,7 +245,7 @@ export class RtpsWriter {
       let sent = false;
       for (const p of this.#proxies.all) {
         if (p.isReliable && p.ackedUpTo < this.#lastSN) {
-          this.#sendControl(p, []);
+          if (p.lastHeartbeatAt < now) this.#sendControl(p, []);
           sent = true;
         }
       }
@@ -485,6 +487,7 @@ export class RtpsWriter {
     }
     for (const s of extra) out.push(s);
     if (withHeartbeat) {
+      proxy.lastHeartbeatAt = this.#deps.clock.now();
       const first = this.#history.firstSequenceNumber() ?? this.#lastSN + 1;
       const hb: HeartbeatSubmessage = {
         kind: 'heartbeat',
