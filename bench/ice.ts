@@ -25,9 +25,8 @@
  * Run: `npx tsx bench/ice.ts` (table) or `npx tsx bench/ice.ts --json` (one JSON object a line);
  * `--runs N` (default 5).
  */
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { IceAgent, type IceAgentInfo } from '../src/ice/index.js';
@@ -40,9 +39,7 @@ import { silentLogger } from '../src/util/logger.js';
 import { SeededRandom } from '../src/util/prng.js';
 import { runLossySetups } from '../test/ice/support/scenarios.js';
 import { LAB_ADDRESS_PREFIXES, NetnsLab, requireLab } from '../test/support/netns-lab.js';
-import { PeerToolMissingError, requirePeerTool, startPeer, type PeerKind, type PeerLocal, type PeerOutcome } from '../test/interop/peers/index.js';
-import { parsePeerLine } from '../test/interop/peers/protocol.js';
-import { connectAnyPeers, startOursPeer, type AnyIcePeer } from '../test/interop/peers/ours.js';
+import { connectPeers, PeerToolMissingError, requirePeerTool, startPeer, type IcePeer, type PeerKind } from '../test/interop/peers/index.js';
 import type { BenchResult } from './support/report.js';
 import { printResults } from './support/report.js';
 
@@ -54,26 +51,23 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-type Kind = PeerKind | 'ours';
-
-function start(kind: Kind): Promise<AnyIcePeer> {
-  const signal = AbortSignal.timeout(60_000);
-  return kind === 'ours' ? startOursPeer({ signal }) : startPeer(kind, { signal });
+function start(kind: PeerKind): Promise<IcePeer> {
+  return startPeer(kind, { signal: AbortSignal.timeout(60_000) });
 }
 
 /** Median setup ms of `runs` loopback sessions, `first` controlling; every peer closed after each. */
-async function loopbackSetup(first: Kind, second: Kind, runs: number): Promise<number> {
+async function loopbackSetup(first: PeerKind, second: PeerKind, runs: number): Promise<number> {
   const ms: number[] = [];
   for (let run = 0; run < runs; run++) {
-    const peers: AnyIcePeer[] = [];
+    const peers: IcePeer[] = [];
     try {
       peers.push(await start(first));
       peers.push(await start(second));
       const [a, b] = peers;
       if (a === undefined || b === undefined) throw new Error('peers not started');
-      const r = await connectAnyPeers(a, b, { signal: AbortSignal.timeout(20_000) });
-      if (r.first.event !== 'connected' || r.second.event !== 'connected') {
-        throw new Error(`${first} -> ${second} did not connect: ${JSON.stringify([r.first, r.second])}`);
+      const r = await connectPeers(a, b, { signal: AbortSignal.timeout(20_000) });
+      if (r.controlling.event !== 'connected' || r.controlled.event !== 'connected') {
+        throw new Error(`${first} -> ${second} did not connect: ${JSON.stringify([r.controlling, r.controlled])}`);
       }
       ms.push(r.setupMs);
     } finally {
@@ -174,90 +168,12 @@ async function memoryPerRemoteAgent(): Promise<number> {
   return v;
 }
 
-/** Child-process mode `--ours-peer [--host-ip IP] [--stun IP:PORT]`: our agent speaking the peers' line protocol. */
-async function oursPeerChild(args: readonly string[]): Promise<void> {
-  const value = (flag: string): string | undefined => { const i = args.indexOf(flag); return i >= 0 ? args[i + 1] : undefined; };
-  const stunText = value('--stun');
-  const stunAt = stunText?.lastIndexOf(':') ?? -1;
-  const stunServer = stunText === undefined ? undefined : { ip: stunText.slice(0, stunAt), port: Number(stunText.slice(stunAt + 1)) };
-  const peer = await startOursPeer({ hostIp: value('--host-ip') ?? '127.0.0.1', ...(stunServer === undefined ? {} : { stunServer }) });
-  const emit = (o: unknown): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
-  emit({ event: 'local', ...(await peer.local()) });
-  const lines = createInterface({ input: process.stdin });
-  let isStarted = false;
-  const finish = async (): Promise<void> => { lines.close(); await peer.close(); };
-  lines.on('line', (line) => {
-    const m: unknown = JSON.parse(line);
-    if (typeof m !== 'object' || m === null) return;
-    if (Reflect.get(m, 'cmd') === 'close') { void finish(); return; }
-    const remote = parsePeerLine(JSON.stringify({ event: 'local', ...Reflect.get(m, 'remote') }));
-    if (remote === undefined || !('local' in remote) || isStarted) return;
-    isStarted = true;
-    peer.start(remote.local, Reflect.get(m, 'controlling') === true);
-    void peer.outcome().then((o) => { if (o.event === 'connected' || o.reason !== 'closed') emit(o); });
-  });
-  lines.on('close', () => { void finish(); });
-}
-
-/** Our agent as a child process under `launcher` (a lab namespace), behind the peers' shape. */
-function spawnOursPeer(launcher: readonly string[], hostIp: string, stun: { readonly ip: string; readonly port: number }): AnyIcePeer {
-  const argv = [...launcher, process.execPath, '--import', import.meta.resolve('tsx'), fileURLToPath(import.meta.url),
-    '--ours-peer', '--host-ip', hostIp, '--stun', `${stun.ip}:${stun.port}`];
-  const child = spawn(argv[0] ?? 'ip', argv.slice(1), { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (d: string) => { if (stderr.length < 8192) stderr += d; });
-  let onLocal: (l: PeerLocal) => void = () => undefined;
-  let onOutcome: (o: PeerOutcome) => void = () => undefined;
-  let onFail: (e: Error) => void = () => undefined;
-  const local = new Promise<PeerLocal>((resolve, reject) => { onLocal = resolve; onFail = reject; });
-  local.catch(() => undefined); // observed through local()
-  const outcome = new Promise<PeerOutcome>((resolve) => { onOutcome = resolve; });
-  const exited = new Promise<void>((resolve) => {
-    child.once('exit', (code) => {
-      const err = new Error(`ours peer exited (${code ?? '?'}): ${stderr.slice(-2000)}`);
-      onFail(err);
-      onOutcome({ event: 'failed', reason: err.message });
-      resolve();
-    });
-  });
-  createInterface({ input: child.stdout }).on('line', (line) => {
-    const m = parsePeerLine(line);
-    if (m === undefined) return;
-    if ('local' in m) onLocal(m.local);
-    else onOutcome(m.outcome);
-  });
-  const bounded = <T>(p: Promise<T>, signal: AbortSignal | undefined): Promise<T> => (signal === undefined ? p : Promise.race([p, new Promise<never>((_, reject) => {
-    signal.throwIfAborted();
-    signal.addEventListener('abort', () => { reject(new Error('ours peer: aborted', { cause: signal.reason })); }, { once: true });
-  })]));
-  let isClosed = false;
-  return {
-    kind: 'ours',
-    local: ({ signal } = {}) => bounded(local, signal),
-    start: (remote, controlling) => { child.stdin.write(`${JSON.stringify({ remote, controlling })}\n`); },
-    outcome: ({ signal } = {}) => bounded(outcome, signal),
-    async close() {
-      if (isClosed) return exited;
-      isClosed = true;
-      if (child.exitCode === null && child.signalCode === null) {
-        child.stdin.on('error', () => undefined); // EPIPE when it already left: nothing to tell it
-        child.stdin.end(`${JSON.stringify({ cmd: 'close' })}\n`);
-        const timer = setTimeout(() => { child.kill('SIGKILL'); }, 3_000);
-        await exited;
-        clearTimeout(timer);
-      }
-      await exited;
-    },
-  };
-}
-
 /**
  * `setup.realNat.twoPortRestricted`: the netns lab of `test/support/netns-lab.ts` with
  * port-restricted NATs (Linux MASQUERADE: endpoint-independent mapping, address-and-port-dependent
  * filtering) in front of hostA and hostB and coturn as STUN server; our agent in hostA
- * (controlling) and in hostB, each a child process under `ip netns exec`; `against` werift ↔
- * werift in the same lab and run. Undefined (metric omitted) when the lab cannot run here (not
+ * (controlling) and in hostB, each the harness's `ours-runner.ts` under `ip netns exec`
+ * (`startPeer('ours', { launcher })`); `against` werift ↔ werift in the same lab and run. Undefined (metric omitted) when the lab cannot run here (not
  * root, a tool missing): the reason is returned instead.
  */
 async function realNatSetup(runs: number): Promise<{ value: number; against: Record<string, number> } | { skipped: string }> {
@@ -269,20 +185,20 @@ async function realNatSetup(runs: number): Promise<{ value: number; against: Rec
   const lab = await NetnsLab.up({ left: 'port', right: 'port', signal: AbortSignal.timeout(60_000) });
   try {
     const session = async (kind: 'ours' | 'werift'): Promise<number> => {
-      const peers: AnyIcePeer[] = [];
+      const peers: IcePeer[] = [];
       try {
         for (const side of ['A', 'B'] as const) {
-          peers.push(kind === 'ours'
-            ? spawnOursPeer(lab.launcher(side), lab.hostIp(side), lab.stunServer)
-            : await startPeer('werift', {
-              signal: AbortSignal.timeout(60_000), launcher: lab.launcher(side), hostIp: lab.hostIp(side), stunServer: lab.stunServer,
-              allowPrefixes: LAB_ADDRESS_PREFIXES,
-            }));
+          peers.push(await startPeer(kind, {
+            signal: AbortSignal.timeout(60_000), launcher: lab.launcher(side), hostIp: lab.hostIp(side), stunServer: lab.stunServer,
+            allowPrefixes: LAB_ADDRESS_PREFIXES,
+          }));
         }
         const [a, b] = peers;
         if (a === undefined || b === undefined) throw new Error('peers not started');
-        const r = await connectAnyPeers(a, b, { signal: AbortSignal.timeout(30_000) });
-        if (r.first.event !== 'connected' || r.second.event !== 'connected') throw new Error(`real NAT ${kind}: ${JSON.stringify([r.first, r.second])}`);
+        const r = await connectPeers(a, b, { signal: AbortSignal.timeout(30_000) });
+        if (r.controlling.event !== 'connected' || r.controlled.event !== 'connected') {
+          throw new Error(`real NAT ${kind}: ${JSON.stringify([r.controlling, r.controlled])}`);
+        }
         return r.setupMs;
       } finally {
         await Promise.all(peers.map((p) => p.close()));
@@ -337,8 +253,6 @@ async function main(): Promise<void> {
 
 if (process.argv.includes('--memory-child')) {
   memoryChild();
-} else if (process.argv.includes('--ours-peer')) {
-  await oursPeerChild(process.argv.slice(2));
 } else {
   await main();
 }

@@ -10,21 +10,21 @@
  *
  * A role switch of ours is reported, not failed, outside the same-role cases: a peer in a child
  * process applies its role when it reads the `remote` line, and our first check (sent at `start`)
- * can reach it before that, while it still has its default role (libnice and aioice start
- * controlled). libnice then answers 487 (RFC 8445 §7.3.1.1) and the conflict resolves; the session
+ * can reach it before that, while it still has its default role (libnice starts controlled; the
+ * aioice peer holds such checks until its role is known, see aioice_peer.py). libnice then answers 487 (RFC 8445 §7.3.1.1) and the conflict resolves; the session
  * must still converge on one pair, which is asserted.
  */
 import { expect } from 'chai';
-import { blockedDestinations, requirePeerTool, startPeer, type PeerKind, type PeerOutcome } from './peers/index.js';
-import { connectAnyPeers, startOursPeer, type AnyIcePeer, type OursPeer } from './peers/ours.js';
+import {
+  blockedDestinations, connectPeers, isOursPeer, requirePeerTool, startPeer, type IcePeer, type OursPeer, type PeerKind, type PeerOutcome,
+} from './peers/index.js';
 
 const RUNS = 3;
-type Kind = PeerKind | 'ours';
 type Role = 'controlling' | 'controlled';
 
 interface Case {
-  readonly first: Kind;
-  readonly second: Kind;
+  readonly first: PeerKind;
+  readonly second: PeerKind;
   readonly roles: readonly [Role, Role];
 }
 
@@ -39,9 +39,8 @@ function median(xs: readonly number[]): number {
   return s[Math.floor(s.length / 2)] ?? Number.NaN;
 }
 
-async function start(kind: Kind): Promise<AnyIcePeer> {
-  const signal = AbortSignal.timeout(60_000);
-  return kind === 'ours' ? startOursPeer({ signal }) : startPeer(kind, { signal });
+function start(kind: PeerKind): Promise<IcePeer> {
+  return startPeer(kind, { signal: AbortSignal.timeout(60_000) }); // ours: in process (its events are inspected)
 }
 
 function connected(o: PeerOutcome, who: string): Extract<PeerOutcome, { event: 'connected' }> {
@@ -51,23 +50,23 @@ function connected(o: PeerOutcome, who: string): Extract<PeerOutcome, { event: '
 
 /** One session: both connected, both report a selected pair, and it is the same pair seen from each side. */
 async function session(c: Case): Promise<{ setupMs: number; ours: readonly OursPeer[] }> {
-  const peers: AnyIcePeer[] = [];
+  const peers: IcePeer[] = [];
   try {
     peers.push(await start(c.first));
     peers.push(await start(c.second));
     const [a, b] = peers;
     if (a === undefined || b === undefined) throw new Error('peers not started');
-    const r = await connectAnyPeers(a, b, {
-      signal: AbortSignal.timeout(20_000), firstControlling: c.roles[0] === 'controlling', secondControlling: c.roles[1] === 'controlling',
+    const r = await connectPeers(a, b, {
+      signal: AbortSignal.timeout(20_000), roles: [c.roles[0] === 'controlling', c.roles[1] === 'controlling'],
     });
-    const x = connected(r.first, `${c.first} (${c.roles[0]})`);
-    const y = connected(r.second, `${c.second} (${c.roles[1]})`);
+    const x = connected(r.controlling, `${c.first} (${c.roles[0]})`);
+    const y = connected(r.controlled, `${c.second} (${c.roles[1]})`);
     if (x.selected === null || y.selected === null) throw new Error(`${label(c)}: a side reported no selected pair`);
     expect(x.selected.local, `${label(c)}: ${c.first}'s local is ${c.second}'s remote`).to.deep.equal(y.selected.remote);
     expect(x.selected.remote, `${label(c)}: ${c.first}'s remote is ${c.second}'s local`).to.deep.equal(y.selected.local);
     expect(x.selected.local.ip).to.equal('127.0.0.1');
     expect(x.selected.remote.ip).to.equal('127.0.0.1');
-    return { setupMs: r.setupMs, ours: peers.filter((p): p is OursPeer => p.kind === 'ours') };
+    return { setupMs: r.setupMs, ours: peers.filter(isOursPeer) };
   } finally {
     await Promise.all(peers.map((p) => p.close()));
   }
@@ -99,7 +98,7 @@ const OURS_CASES: readonly Case[] = [
 
 /** The same case with our agent replaced by `by`. */
 function replaced(c: Case, by: PeerKind): Case {
-  const sub = (k: Kind): Kind => (k === 'ours' ? by : k);
+  const sub = (k: PeerKind): PeerKind => (k === 'ours' ? by : k);
   return { first: sub(c.first), second: sub(c.second), roles: c.roles };
 }
 

@@ -1,10 +1,11 @@
 /**
- * Harness for third-party ICE peers (ice-landscape.md §7): werift-ice in process, aioice 0.8.0 and
- * libnice 0.1.21 as child processes speaking the protocol of `protocol.ts` on stdin/stdout. By
- * default every peer uses host candidates on 127.0.0.1 only and no STUN server; {@link StartPeerOptions}
- * can run a peer under a launcher (`ip netns exec NS`, werift then as the process `werift-runner.ts`),
- * on another host address and with a STUN server inside the test's own namespaces. A missing tool
- * fails with {@link PeerToolMissingError} naming the apt command that installs it.
+ * Harness for ICE peers (ice-landscape.md §7): werift-ice and our agent (`ours.ts`) in process,
+ * aioice 0.8.0 and libnice 0.1.21 as child processes speaking the protocol of `protocol.ts` on
+ * stdin/stdout. By default every peer uses host candidates on 127.0.0.1 only and no STUN server;
+ * {@link StartPeerOptions} can run a peer under a launcher (`ip netns exec NS`; werift and ours then
+ * run as the processes `werift-runner.ts` and `ours-runner.ts`), on another host address and with a
+ * STUN server inside the test's own namespaces. A missing tool fails with {@link PeerToolMissingError}
+ * naming the apt command that installs it.
  */
 import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync, mkdirSync, statSync } from 'node:fs';
@@ -16,9 +17,11 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { parsePeerLine, type IcePeer, type PeerKind, type PeerLocal, type PeerOutcome } from './protocol.js';
+import { startOursPeer } from './ours.js';
 import { startWeriftPeer } from './werift-peer.js';
 
 export type { IcePeer, PeerCandidate, PeerKind, PeerLocal, PeerOutcome } from './protocol.js';
+export { isOursPeer, type OursPeer } from './ours.js';
 export { allowGuardedPrefixes, blockedDestinations, installLoopbackGuard, startWeriftPeer } from './werift-peer.js';
 
 const execFileAsync = promisify(execFile);
@@ -39,6 +42,7 @@ export class PeerToolMissingError extends Error {
 export async function requirePeerTool(kind: PeerKind): Promise<void> {
   switch (kind) {
     case 'werift':
+    case 'ours':
       return;
     case 'aioice':
       try {
@@ -174,10 +178,12 @@ export interface StartPeerOptions {
   readonly stunServer?: { readonly ip: string; readonly port: number };
   /** argv prefix the peer process runs under, e.g. `['ip','netns','exec',NS]` (werift then runs as a process). */
   readonly launcher?: readonly string[];
-  /** werift only: run as the process `werift-runner.ts` even without a launcher. */
+  /** werift and ours: run as the process `werift-runner.ts` / `ours-runner.ts` even without a launcher. */
   readonly asProcess?: boolean;
-  /** werift as a process: address prefixes its loopback guard lets through (the lab's, see netns-lab.ts). */
+  /** werift and ours as a process: address prefixes its loopback guard lets through (the lab's, see netns-lab.ts). */
   readonly allowPrefixes?: readonly string[];
+  /** ours only: the agent's failure bound `failureTimeoutMs` (default 40,000; `--failure-timeout-ms` of the runner). */
+  readonly failureTimeoutMs?: number;
 }
 
 /** The `--import` URL of tsx's loader, resolved from here (so the runner does not depend on the cwd). */
@@ -206,6 +212,20 @@ export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}):
       for (const p of options.allowPrefixes ?? []) args.push('--allow', p);
       return launch(kind, process.execPath, args);
     }
+    case 'ours': {
+      const failureTimeoutMs = options.failureTimeoutMs;
+      if (options.launcher === undefined && options.asProcess !== true) {
+        return startOursPeer({
+          ...(options.signal === undefined ? {} : { signal: options.signal }), hostIp, ...(stun === undefined ? {} : { stunServer: stun }),
+          ...(failureTimeoutMs === undefined ? {} : { init: { failureTimeoutMs } }),
+        });
+      }
+      const args = ['--import', tsxLoader(), join(HERE, 'ours-runner.ts'), '--host-ip', hostIp];
+      if (stun !== undefined) args.push('--stun', `${stun.ip}:${stun.port}`);
+      if (failureTimeoutMs !== undefined) args.push('--failure-timeout-ms', String(failureTimeoutMs));
+      for (const p of options.allowPrefixes ?? []) args.push('--allow', p);
+      return launch(kind, process.execPath, args);
+    }
     case 'aioice': {
       await requirePeerTool('aioice');
       const args = [join(HERE, 'aioice_peer.py'), '--host-ip', hostIp];
@@ -224,18 +244,29 @@ export async function startPeer(kind: PeerKind, options: StartPeerOptions = {}):
 export interface PeerConnection {
   /** ms from both `remote` messages delivered to both peers reporting connected (ice-landscape §3). */
   readonly setupMs: number;
+  /** The first peer's outcome (controlling unless `roles` said otherwise). */
   readonly controlling: PeerOutcome;
+  /** The second peer's outcome (controlled unless `roles` said otherwise). */
   readonly controlled: PeerOutcome;
 }
 
-/** Exchanges parameters between two started peers, `controlling` first in role, and waits for both outcomes. */
-export async function connectPeers(controlling: IcePeer, controlled: IcePeer, options: { signal?: AbortSignal } = {}): Promise<PeerConnection> {
-  const [a, b] = await Promise.all([controlling.local(options), controlled.local(options)]);
-  controlling.start(b, true);
-  controlled.start(a, false);
+/** Options of {@link connectPeers}. */
+export interface ConnectPeersOptions {
+  readonly signal?: AbortSignal;
+  /** Initial roles of the first and second peer, `true` = controlling (default `[true, false]`; equal roles make a role conflict). */
+  readonly roles?: readonly [boolean, boolean];
+}
+
+/** Exchanges parameters between two started peers, the first controlling and the second controlled by default, and waits for both outcomes. */
+export async function connectPeers(controlling: IcePeer, controlled: IcePeer, options: ConnectPeersOptions = {}): Promise<PeerConnection> {
+  const opts = options.signal === undefined ? {} : { signal: options.signal };
+  const [a, b] = await Promise.all([controlling.local(opts), controlled.local(opts)]);
+  const [roleA, roleB] = options.roles ?? [true, false];
+  controlling.start(b, roleA);
+  controlled.start(a, roleB);
   const t0 = performance.now();
   let last = t0;
   const track = (p: Promise<PeerOutcome>): Promise<PeerOutcome> => p.then((o) => { last = Math.max(last, performance.now()); return o; });
-  const [oa, ob] = await Promise.all([track(controlling.outcome(options)), track(controlled.outcome(options))]);
+  const [oa, ob] = await Promise.all([track(controlling.outcome(opts)), track(controlled.outcome(opts))]);
   return { setupMs: last - t0, controlling: oa, controlled: ob };
 }

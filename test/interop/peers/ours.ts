@@ -6,10 +6,8 @@
  * with `roleRule: 'rfc8445'` (RFC 8445 roles and 487 resolution, what non-OpenDDS peers need,
  * opendds-ice-and-rtpsrelay.md §5.5) and the given initial role.
  *
- * {@link IcePeer.kind} is the closed union of the third-party kinds, so this peer is an
- * {@link AnyIcePeer} (kind `'ours'`) and sessions go through {@link connectAnyPeers}, which is
- * `connectPeers` of `index.ts` with the same setup-time definition, widened to that type and to
- * any pair of roles (same-role conflicts).
+ * `startPeer('ours', …)` of `index.ts` returns this peer (in process) or `ours-runner.ts` (a process,
+ * under a launcher such as `ip netns exec NS`).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
@@ -24,11 +22,8 @@ export const OURS_ENDPOINT = 'E';
 /** The peer key of the one remote agent a peer talks to. */
 export const OURS_PEER_KEY = 'remote';
 
-/** A peer of any kind: the third-party ones of `index.ts` or ours. */
-export type AnyIcePeer = Omit<IcePeer, 'kind'> & { readonly kind: IcePeer['kind'] | 'ours' };
-
-/** Our peer, with its driver, network and timers exposed for leak assertions. */
-export interface OursPeer extends AnyIcePeer {
+/** Our peer in process, with its driver, network and timers exposed for leak assertions. */
+export interface OursPeer extends IcePeer {
   readonly kind: 'ours';
   readonly driver: IceDriver;
   readonly network: UdpNetwork;
@@ -80,6 +75,11 @@ export function toAgentInfo(remote: PeerLocal): IceAgentInfo {
       address: transportAddress(c.ip, c.port), foundation: c.foundation, priority: c.priority, type: candidateKindOf(c.type),
     })),
   };
+}
+
+/** Whether `peer` is our agent in this process (a process peer of kind `'ours'` has no driver or events here). */
+export function isOursPeer(peer: IcePeer): peer is OursPeer {
+  return peer.kind === 'ours' && 'driver' in peer && 'events' in peer;
 }
 
 /** Starts our agent on a fresh network and timer service; resolves with its gathered host candidates. */
@@ -170,33 +170,4 @@ function serverReflexiveGathered(driver: IceDriver, timeoutMs: number): Promise<
     const cleanup = (): void => { clearTimeout(timer); driver.off('ice-event', onEvent); };
     driver.on('ice-event', onEvent);
   });
-}
-
-/** Result of {@link connectAnyPeers}. */
-export interface AnyPeerConnection {
-  /** ms from both `remote` messages delivered to both peers reporting connected (ice-landscape §3). */
-  readonly setupMs: number;
-  readonly first: PeerOutcome;
-  readonly second: PeerOutcome;
-}
-
-/**
- * `connectPeers` of `index.ts` for peers of any kind and any roles: exchanges parameters, starts
- * both (first with `firstControlling`, default true; second with `secondControlling`, default
- * false) and waits for both outcomes. Same definition of the setup time.
- */
-export async function connectAnyPeers(
-  first: AnyIcePeer,
-  second: AnyIcePeer,
-  options: { readonly signal?: AbortSignal; readonly firstControlling?: boolean; readonly secondControlling?: boolean } = {},
-): Promise<AnyPeerConnection> {
-  const opts = options.signal === undefined ? {} : { signal: options.signal };
-  const [a, b] = await Promise.all([first.local(opts), second.local(opts)]);
-  first.start(b, options.firstControlling ?? true);
-  second.start(a, options.secondControlling ?? false);
-  const t0 = performance.now();
-  let last = t0;
-  const track = (p: Promise<PeerOutcome>): Promise<PeerOutcome> => p.then((o) => { last = Math.max(last, performance.now()); return o; });
-  const [oa, ob] = await Promise.all([track(first.outcome(opts)), track(second.outcome(opts))]);
-  return { setupMs: last - t0, first: oa, second: ob };
 }

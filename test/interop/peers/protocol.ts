@@ -9,7 +9,8 @@
  * - harness → peer: `{"cmd":"close"}` (or stdin EOF): the peer exits.
  */
 
-export type PeerKind = 'werift' | 'aioice' | 'libnice';
+/** The third-party agents and ours (`ours.ts` in process, `ours-runner.ts` as a process). */
+export type PeerKind = 'werift' | 'aioice' | 'libnice' | 'ours';
 
 export interface PeerCandidate {
   readonly ip: string;
