@@ -2,7 +2,11 @@
 of test/interop/peers/index.ts on stdin/stdout. By default host candidates on 127.0.0.1 only and no
 STUN server; `--host-ip IP` gathers on that address instead (a lab namespace's LAN address) and
 `--stun IP:PORT` adds server-reflexive candidates from that STUN server (the lab's coturn).
-Run with /usr/bin/python3 (Debian's python sees dist-packages; a pyenv python3 does not)."""
+Run with /usr/bin/python3 (Debian's python sees dist-packages; a pyenv python3 does not).
+
+Checks that arrive before the `remote` line are held and handed to aioice only once the role and the
+remote credentials are applied (see hold_early_requests): the harness gives the role with `remote`,
+and the other peer may already be checking by then."""
 import argparse
 import asyncio
 import json
@@ -51,12 +55,50 @@ async def connect_and_report(conn, t0):
     emit({"event": "connected", "ms": ms, "selected": selected})
 
 
+def hold_early_requests(conn):
+    """Holds STUN requests that arrive before the `remote` line; returns release(), which hands them to
+    aioice in arrival order and lets later ones through directly.
+
+    Why: aioice 0.8.0 keeps a request that arrives before connect() as an "early check" and evaluates its
+    USE-CANDIDATE only in connect(), under the role the agent has *then* (ice.py check_incoming: the flag
+    counts only when controlled). The harness sets the role from the `remote` line, after the Connection
+    was built controlled; an in-process peer (werift) can send its first checks before this process has
+    read that line. Seen 2 in 40 runs of aioice (controlling) -> werift (controlled): werift's first check
+    (ICE-CONTROLLED) met aioice still controlled and got 487, werift switched to controlling and sent its
+    aggressive USE-CANDIDATE check, which aioice answered (success for werift: connected in ~20 ms) and
+    queued; the harness then made aioice controlling, connect() dropped the USE-CANDIDATE, aioice's own
+    checks got 487, it switched back to controlled with a succeeded but never nominated pair, and werift,
+    already connected, never nominates again: aioice waits forever. Held until the role is known, the
+    requests meet the agent in the state a signalled role gives it from the start; the responses go out a
+    few ms late, well within the sender's retransmission timeout."""
+    held = []
+    original = conn.request_received
+    released = False
+
+    def request_received(message, addr, protocol, raw_data):
+        if released:
+            original(message, addr, protocol, raw_data)
+        else:
+            held.append((message, addr, protocol, raw_data))
+
+    def release():
+        nonlocal released
+        released = True
+        for args in held:
+            original(*args)
+        held.clear()
+
+    conn.request_received = request_received
+    return release
+
+
 async def main():
     stun_server = None
     if OPTS.stun:
         ip, port = OPTS.stun.rsplit(":", 1)
         stun_server = (ip, int(port))
     conn = Connection(ice_controlling=False, components=1, stun_server=stun_server, use_ipv4=True, use_ipv6=False)
+    release_early_requests = hold_early_requests(conn)
     await conn.gather_candidates()
     emit({
         "event": "local",
@@ -92,6 +134,7 @@ async def main():
                         foundation=str(c["foundation"]), component=1, transport="udp", priority=int(c["priority"]),
                         host=c["ip"], port=int(c["port"]), type=c.get("type", "host")))
                 await conn.add_remote_candidate(None)
+                release_early_requests()
                 task = asyncio.ensure_future(connect_and_report(conn, time.monotonic()))
     finally:
         if task is not None and not task.done():
