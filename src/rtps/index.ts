@@ -116,6 +116,7 @@ export type {
 } from './builtin/endpoint-qos.js';
 export type { IceAgentInfo, IceCandidateInfo, IceCandidateKind } from './builtin/ice-agent-info.js';
 export { ICE_KEY_DATA, ICE_KEY_SEDP, ICE_KEY_SPDP } from './builtin/ice-agent-info.js';
+export { decodeBuiltinKey, encodeBuiltinKey } from './builtin/builtin-key.js';
 
 // pid/ (one typed codec per parameter)
 export type { ParameterCodec } from './pid/parameter-codec.js';
