@@ -124,6 +124,20 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
     return info;
   }
 
+  /**
+   * Removes the endpoint from the agent (spec §5.14: its checklists go) and closes its sockets.
+   * Unknown ids and calls after close are ignored, so owners may call it unconditionally on shutdown.
+   */
+  removeEndpoint(endpointId: string): void {
+    if (this.#closed) return;
+    const ep = this.#endpoints.get(endpointId);
+    if (ep === undefined) return;
+    this.#endpoints.delete(endpointId);
+    this.agent.removeEndpoint(endpointId);
+    for (const s of ep.sockets.values()) s.close();
+    this.#after();
+  }
+
   /** The addresses the endpoint's sockets are bound to. */
   localAddresses(endpointId: string): readonly TransportAddress[] {
     return [...this.#endpoint(endpointId).sockets.values()].map((s) => s.localAddress);

@@ -340,9 +340,66 @@ export class UdpNetwork implements DatagramNetwork {
       sap.socket.close();
       throw refusal;
     }
+    if (local.family === 'IPv4') {
+      // Multicast sent from this socket leaves through the interface of its bound IP (a loopback
+      // socket multicasts on `lo`, never on a real interface), with loopback delivery on.
+      try {
+        sap.socket.setMulticastInterface(local.ip);
+        sap.socket.setMulticastLoopback(true);
+      } catch (err: unknown) {
+        // The kernel refused (no multicast on that interface): unicast still works.
+        this.#log.debug('no multicast interface', { local: local.ip, err });
+      }
+    }
     const socket = new UdpSocket(sap, nodeAddress(local.ip, bound.port), this.#log, (s) => this.#sockets.delete(s));
     this.#sockets.add(socket);
     this.#log.debug('bound', { local: formatAddress(socket.localAddress) });
+    return socket;
+  }
+
+  /**
+   * Opens a receive socket for an IPv4 multicast group (e.g. SPDP's 239.255.0.1:7400): bound to the
+   * group address and port with SO_REUSEADDR (several participants on one host share the port) and
+   * joined on exactly one interface, `interfaceIp` (no wildcard joins; tests use 127.0.0.1, i.e. `lo`).
+   * Its {@link DatagramSocket.localAddress} is the group address. Sending from it is possible but
+   * unusual; sends to the group go through any IPv4 socket of {@link bind}.
+   * @throws BindError when the group is not an IPv4 multicast address, the bind fails, or the
+   *   membership cannot be added (`code` from the system, e.g. ENODEV).
+   * @throws UdpNetworkClosedError after {@link close} or when `signal` aborts.
+   */
+  async bindMulticast(group: string, port: number, interfaceIp: string, options: { signal?: AbortSignal } = {}): Promise<UdpSocket> {
+    options.signal?.throwIfAborted();
+    if (this.#isClosed) throw new UdpNetworkClosedError('network closed');
+    const g = nodeAddress(group, port);
+    const first = Number(g.ip.split('.')[0]);
+    if (g.family !== 'IPv4' || first < 224 || first > 239) {
+      throw new BindError(group, port, 'EINVAL', { cause: new Error('not an IPv4 multicast group') });
+    }
+    const sap = DgramAsPromised.createSocket({ type: 'udp4', reuseAddr: true, lookup: literalLookup });
+    if (!this.#init.ref) sap.unref();
+    try {
+      await sap.bind({ address: g.ip, port });
+      sap.socket.addMembership(g.ip, interfaceIp);
+      sap.socket.setMulticastInterface(interfaceIp);
+    } catch (err: unknown) {
+      sap.destroy();
+      sap.socket.removeAllListeners();
+      try {
+        sap.socket.close();
+      } catch {
+        // Never started listening: nothing to free.
+      }
+      throw new BindError(group, port, errorCode(err), { cause: err });
+    }
+    const refusal = this.#refusal(options.signal);
+    if (refusal !== undefined) {
+      sap.destroy();
+      sap.socket.close();
+      throw refusal;
+    }
+    const socket = new UdpSocket(sap, g, this.#log, (s) => this.#sockets.delete(s));
+    this.#sockets.add(socket);
+    this.#log.debug('joined', { group: formatAddress(g), interfaceIp });
     return socket;
   }
 

@@ -1,0 +1,162 @@
+/**
+ * Local endpoints and matches of one participant, and the receive-side routing rule
+ * (docs/reliability.md "On receive"): ACKNACK / NACK_FRAG go to the writer named by `writerId`;
+ * DATA, DATA_FRAG, HEARTBEAT, HEARTBEAT_FRAG and GAP go to the reader named by `readerId`, or, when it
+ * is ENTITYID_UNKNOWN, to every local reader matched to the remote writer, falling back to the
+ * builtin reader paired with a builtin writer (SPDP announcer → SPDP detector, …). Shared by every
+ * {@link Transport} implementation so they route identically.
+ */
+import type { EntityId, Guid, GuidPrefix, RtpsTime, Submessage } from '../rtps/index.js';
+import { EntityIds } from '../rtps/index.js';
+import { toHex } from '../util/hex.js';
+import type { LocalEndpointInit, ScheduledCore, TransportChannel } from './transport.js';
+import { channelOfEntity } from './transport.js';
+
+/** A registered local endpoint. */
+export interface LocalEndpoint {
+  readonly entityId: EntityId;
+  readonly channel: TransportChannel;
+  readonly handler: LocalEndpointInit['handler'];
+  readonly core: ScheduledCore | undefined;
+}
+
+/** `prefixhex.entityid` map key of a GUID. */
+export function guidKey(prefix: GuidPrefix, entityId: EntityId): string {
+  return `${toHex(prefix)}.${entityId >>> 0}`;
+}
+
+/** For a builtin writer id, the builtin reader it talks to (same key, kind 0xc2→0xc7, 0xc3→0xc4). */
+function builtinPeerReader(writerId: EntityId): EntityId | undefined {
+  const kind = writerId & 0xff;
+  if (kind === 0xc2) return (writerId - 0xc2 + 0xc7) >>> 0;
+  if (kind === 0xc3) return (writerId - 0xc3 + 0xc4) >>> 0;
+  return undefined;
+}
+
+/** The local endpoints of one participant. */
+export class EndpointTable {
+  readonly #endpoints = new Map<EntityId, LocalEndpoint>();
+  /** local writer → remote participant hex → remote reader guid keys (for fan-out). */
+  readonly #readersOfWriter = new Map<EntityId, Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>>();
+  /** remote writer guid key → local readers. */
+  readonly #readersOfRemoteWriter = new Map<string, Set<EntityId>>();
+
+  /** @returns false when the id is taken. */
+  add(init: LocalEndpointInit): boolean {
+    if (this.#endpoints.has(init.entityId)) return false;
+    this.#endpoints.set(init.entityId, {
+      entityId: init.entityId, channel: init.channel ?? channelOfEntity(init.entityId), handler: init.handler, core: init.core,
+    });
+    return true;
+  }
+
+  remove(entityId: EntityId): void {
+    this.#endpoints.delete(entityId);
+    this.#readersOfWriter.delete(entityId);
+    for (const [k, set] of this.#readersOfRemoteWriter) {
+      set.delete(entityId);
+      if (set.size === 0) this.#readersOfRemoteWriter.delete(k);
+    }
+  }
+
+  get(entityId: EntityId): LocalEndpoint | undefined {
+    return this.#endpoints.get(entityId);
+  }
+
+  values(): IterableIterator<LocalEndpoint> {
+    return this.#endpoints.values();
+  }
+
+  matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
+    let byParticipant = this.#readersOfWriter.get(localWriter);
+    if (byParticipant === undefined) this.#readersOfWriter.set(localWriter, (byParticipant = new Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>()));
+    const hex = toHex(remoteReader.prefix);
+    let entry = byParticipant.get(hex);
+    if (entry === undefined) byParticipant.set(hex, (entry = { prefix: remoteReader.prefix.slice(), readers: new Set() }));
+    entry.readers.add(remoteReader.entityId);
+  }
+
+  unmatchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
+    const byParticipant = this.#readersOfWriter.get(localWriter);
+    const hex = toHex(remoteReader.prefix);
+    const entry = byParticipant?.get(hex);
+    entry?.readers.delete(remoteReader.entityId);
+    if (entry?.readers.size === 0) byParticipant?.delete(hex);
+  }
+
+  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
+    const k = guidKey(remoteWriter.prefix, remoteWriter.entityId);
+    let set = this.#readersOfRemoteWriter.get(k);
+    if (set === undefined) this.#readersOfRemoteWriter.set(k, (set = new Set()));
+    set.add(localReader);
+  }
+
+  unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
+    const k = guidKey(remoteWriter.prefix, remoteWriter.entityId);
+    const set = this.#readersOfRemoteWriter.get(k);
+    set?.delete(localReader);
+    if (set?.size === 0) this.#readersOfRemoteWriter.delete(k);
+  }
+
+  /** Forgets every match with endpoints of the participant `prefix`. */
+  removeParticipant(prefix: GuidPrefix): void {
+    const hex = toHex(prefix);
+    for (const byParticipant of this.#readersOfWriter.values()) byParticipant.delete(hex);
+    for (const k of [...this.#readersOfRemoteWriter.keys()]) if (k.startsWith(`${hex}.`)) this.#readersOfRemoteWriter.delete(k);
+  }
+
+  /** The participants with a reader matched to `localWriter` (prefixes are private copies). */
+  matchedParticipants(localWriter: EntityId): readonly GuidPrefix[] {
+    const byParticipant = this.#readersOfWriter.get(localWriter);
+    return byParticipant === undefined ? [] : [...byParticipant.values()].map((e) => e.prefix);
+  }
+
+  /**
+   * Hands `s` to the endpoint(s) it is for.
+   * @returns how many endpoints got it (0: counted by the caller as `no-endpoint`).
+   */
+  route(source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined): number {
+    switch (s.kind) {
+      case 'acknack': case 'nack-frag':
+        return this.#deliver(s.writerId, source, s, timestamp);
+      case 'data': case 'data-frag': case 'heartbeat': case 'heartbeat-frag': case 'gap': {
+        if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp);
+        const matched = this.#readersOfRemoteWriter.get(guidKey(source, s.writerId));
+        if (matched !== undefined && matched.size > 0) {
+          let n = 0;
+          for (const id of [...matched]) n += this.#deliver(id, source, s, timestamp);
+          return n;
+        }
+        const peer = builtinPeerReader(s.writerId);
+        return peer === undefined ? 0 : this.#deliver(peer, source, s, timestamp);
+      }
+      case 'info-ts': case 'info-src': case 'info-dst': case 'info-reply': case 'info-reply-ip4': case 'pad': case 'unknown':
+        return 0;
+    }
+  }
+
+  #deliver(id: EntityId, source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined): number {
+    const ep = this.#endpoints.get(id);
+    if (ep === undefined) return 0;
+    ep.handler(source, s, timestamp);
+    return 1;
+  }
+
+  /** The earliest deadline of any core, or +Infinity. */
+  nextDeadline(): number {
+    let at = Number.POSITIVE_INFINITY;
+    for (const ep of this.#endpoints.values()) {
+      const d = ep.core?.nextDeadline();
+      if (d !== undefined && d < at) at = d;
+    }
+    return at;
+  }
+
+  /** Runs `handleTimeout` on every core whose deadline is at or before `now`. */
+  runDue(now: number): void {
+    for (const ep of [...this.#endpoints.values()]) {
+      const d = ep.core?.nextDeadline();
+      if (d !== undefined && d <= now && this.#endpoints.get(ep.entityId) === ep) ep.core?.handleTimeout();
+    }
+  }
+}

@@ -1,0 +1,228 @@
+/**
+ * The part of a {@link Transport} that does not depend on how datagrams travel: the local endpoint
+ * table, the send queue and its packing into datagrams, the receive path (message receiver →
+ * routing), the counters, and the one timer (STYLE.md rule 5) that serves the registered cores'
+ * deadlines and deferred flushes. {@link RtpsUdpTransport} and {@link InMemoryTransport} wrap it and
+ * supply `deliver`, so both behave identically above the wire.
+ */
+import type { EntityId, GuidPrefix, RtpsHeader, Submessage } from '../rtps/index.js';
+import { GUID_PREFIX_LENGTH, PROTOCOL_VERSION_2_4, RtpsMessageWriter, VendorIds } from '../rtps/index.js';
+import type { ReliabilityTransmit } from '../reliability/index.js';
+import type { TimerHandle, TimerService } from '../util/datagram-io.js';
+import { RtpsLibError } from '../util/errors.js';
+import { toHex } from '../util/hex.js';
+import type { Logger } from '../util/logger.js';
+import { packDatagrams } from './datagram-packer.js';
+import { EndpointTable } from './endpoint-table.js';
+import { receiveRtpsMessage } from './message-receiver.js';
+import type { LocalEndpointInit, TransportChannel, TransportDropReason, TransportStats } from './transport.js';
+import { NO_TRANSPORT_DROPS } from './transport.js';
+
+/** Misuse of a transport: closed, duplicate endpoint, bad registration. */
+export class TransportError extends RtpsLibError {
+  override readonly name = 'TransportError';
+}
+
+/** Collaborators of {@link TransportEngine}. */
+export interface TransportEngineDeps {
+  readonly guidPrefix: GuidPrefix;
+  readonly timers: TimerService;
+  readonly log: Logger;
+  readonly maxDatagramSize: number;
+  readonly vendorId?: number;
+  /**
+   * Sends one packed datagram of `channel` to participant `destination` (undefined: the SPDP
+   * announcement destinations). Returns false when there was nowhere to send it.
+   */
+  readonly deliver: (channel: TransportChannel, destination: GuidPrefix | undefined, datagram: Uint8Array) => boolean;
+  /** Whether transmits to `prefix` on `channel` have a chance to go anywhere (a registered participant). */
+  readonly knowsParticipant: (channel: TransportChannel, prefix: GuidPrefix) => boolean;
+  /** Reports a drop (the facade emits it); called after counting. */
+  readonly onDrop?: (reason: TransportDropReason) => void;
+}
+
+interface Queue {
+  readonly channel: TransportChannel;
+  readonly destination: GuidPrefix | undefined;
+  readonly transmits: (readonly Submessage[])[];
+}
+
+/** See the module comment. */
+export class TransportEngine {
+  readonly endpoints = new EndpointTable();
+  readonly #deps: TransportEngineDeps;
+  readonly #header: RtpsHeader;
+  readonly #writer: RtpsMessageWriter;
+  readonly #queues = new Map<string, Queue>();
+  #depth = 0; // > 0 while inside a receive or timer callback: flush at its end
+  #timer: TimerHandle | undefined;
+  #timerAt = Number.POSITIVE_INFINITY;
+  #isClosed = false;
+  readonly #stats = { datagramsIn: 0, rtpsIn: 0, stunIn: 0, submessagesIn: 0, datagramsOut: 0, bytesOut: 0, transmitsOut: 0 };
+  readonly #dropped: Record<TransportDropReason, number> = { ...NO_TRANSPORT_DROPS };
+
+  constructor(deps: TransportEngineDeps) {
+    if (deps.guidPrefix.length !== GUID_PREFIX_LENGTH) throw new TransportError('guidPrefix must have 12 octets');
+    this.#deps = deps;
+    this.#header = { protocolVersion: PROTOCOL_VERSION_2_4, vendorId: deps.vendorId ?? VendorIds.OPENDDS, guidPrefix: deps.guidPrefix.slice() };
+    this.#writer = new RtpsMessageWriter(deps.maxDatagramSize);
+  }
+
+  get isClosed(): boolean {
+    return this.#isClosed;
+  }
+
+  addLocalEndpoint(init: LocalEndpointInit): void {
+    this.#open();
+    if (!this.endpoints.add(init)) throw new TransportError(`local endpoint ${init.entityId.toString(16)} exists`);
+    this.reschedule();
+  }
+
+  /** Counts one incoming datagram (any kind). */
+  countIn(kind: 'rtps' | 'stun' | 'other'): void {
+    this.#stats.datagramsIn++;
+    if (kind === 'rtps') this.#stats.rtpsIn++;
+    else if (kind === 'stun') this.#stats.stunIn++;
+  }
+
+  drop(reason: TransportDropReason, n = 1): void {
+    this.#dropped[reason] += n;
+    this.#deps.onDrop?.(reason);
+  }
+
+  /** Queues a transmit (see {@link Transport.send}). */
+  send(from: EntityId, transmit: ReliabilityTransmit): void {
+    if (this.#isClosed) return;
+    const ep = this.endpoints.get(from);
+    const channel = ep?.channel ?? 'data';
+    if (transmit.to === 'all-matched') {
+      if (channel === 'spdp') this.#enqueue(channel, undefined, transmit.submessages);
+      else for (const prefix of this.endpoints.matchedParticipants(from)) this.#enqueue(channel, prefix, transmit.submessages);
+    } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
+      this.drop('no-destination');
+    } else {
+      this.#enqueue(channel, transmit.to, transmit.submessages);
+    }
+    if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
+  }
+
+  #enqueue(channel: TransportChannel, destination: GuidPrefix | undefined, submessages: readonly Submessage[]): void {
+    const key = `${channel}|${destination === undefined ? '*' : toHex(destination)}`;
+    let q = this.#queues.get(key);
+    if (q === undefined) this.#queues.set(key, (q = { channel, destination: destination?.slice(), transmits: [] }));
+    q.transmits.push(submessages);
+  }
+
+  /** Packs and sends everything queued. */
+  flush(): void {
+    if (this.#isClosed || this.#queues.size === 0) return;
+    const queues = [...this.#queues.values()];
+    this.#queues.clear();
+    for (const q of queues) {
+      const outcome = { failed: 0 };
+      const r = packDatagrams(this.#header, q.destination, q.transmits, this.#deps.maxDatagramSize, (bytes) => {
+        if (this.#deps.deliver(q.channel, q.destination, bytes)) {
+          this.#stats.datagramsOut++;
+          this.#stats.bytesOut += bytes.length;
+        } else {
+          outcome.failed++;
+        }
+      }, this.#writer);
+      if (outcome.failed === 0) this.#stats.transmitsOut += r.transmits;
+      else this.drop('no-destination', r.transmits);
+      if (r.oversize > 0) this.drop('oversize', r.oversize);
+    }
+  }
+
+  /**
+   * The receive path for one datagram already classified as RTPS (spec §3.5): own datagrams are
+   * dropped, malformed ones counted and dropped (never thrown), the rest routed to local endpoints;
+   * then queued output is flushed and the timer re-armed.
+   * @returns the header's source prefix (a view into `bytes`) when the datagram decoded, else undefined.
+   */
+  receive(bytes: Uint8Array): GuidPrefix | undefined {
+    if (this.#isClosed) return undefined;
+    const source = bytes.subarray(8, 20);
+    if (source.length === GUID_PREFIX_LENGTH && equalPrefix(source, this.#header.guidPrefix)) {
+      this.drop('own');
+      return undefined;
+    }
+    this.#depth++;
+    try {
+      const r = receiveRtpsMessage(bytes, (src, _dst, s, ts) => {
+        this.#stats.submessagesIn++;
+        if (this.endpoints.route(src, s, ts) === 0) this.drop('no-endpoint');
+      }, { localPrefix: this.#header.guidPrefix });
+      if (r.kind === 'malformed') {
+        this.drop('malformed');
+        this.#deps.log.debug('malformed RTPS dropped', { field: r.error.field, offset: r.error.offset });
+        return undefined;
+      }
+      if (r.notForUs > 0) this.drop('not-for-us', r.notForUs);
+      return source;
+    } finally {
+      this.#depth--;
+      this.#after();
+    }
+  }
+
+  /** Re-arms the one timer to the earliest core deadline (or now, when output is queued). */
+  reschedule(): void {
+    if (this.#depth > 0 || this.#isClosed) return;
+    this.#armAt(this.#queues.size > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
+  }
+
+  #after(): void {
+    if (this.#depth > 0) return;
+    this.flush();
+    this.reschedule();
+  }
+
+  #armAt(at: number): void {
+    if (this.#isClosed) return;
+    const target = Math.min(at, this.#queues.size > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
+    if (target === this.#timerAt && this.#timer !== undefined) return;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#timerAt = target;
+    if (target === Number.POSITIVE_INFINITY) return;
+    this.#timer = this.#deps.timers.at(target, () => {
+      this.#timer = undefined;
+      this.#timerAt = Number.POSITIVE_INFINITY;
+      if (this.#isClosed) return;
+      this.#depth++;
+      try {
+        this.endpoints.runDue(this.#deps.timers.clock.now());
+      } finally {
+        this.#depth--;
+        this.#after();
+      }
+    });
+  }
+
+  stats(): TransportStats {
+    return { ...this.#stats, dropped: { ...this.#dropped } };
+  }
+
+  close(): void {
+    if (this.#isClosed) return;
+    this.#isClosed = true;
+    this.#timer?.cancel();
+    this.#timer = undefined;
+    this.#queues.clear();
+  }
+
+  #open(): void {
+    if (this.#isClosed) throw new TransportError('transport is closed');
+  }
+
+  /** @throws TransportError after close. */
+  assertOpen(): void {
+    this.#open();
+  }
+}
+
+function equalPrefix(a: Uint8Array, b: Uint8Array): boolean {
+  for (let i = 0; i < GUID_PREFIX_LENGTH; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
