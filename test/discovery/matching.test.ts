@@ -4,7 +4,7 @@ import { fnmatch, matchEndpoints, partitionsMatch } from '../../src/discovery/in
 import type { EndpointQos } from '../../src/rtps/index.js';
 
 const W = (qos: EndpointQos, topic = 'T', type = 'X'): { topicName: string; typeName: string; qos: EndpointQos } => ({ topicName: topic, typeName: type, qos });
-const rel = (kind: 'best-effort' | 'reliable'): EndpointQos['reliability'] => ({ kind, maxBlockingTimeMs: 100 });
+const rel = (kind: 'best-effort' | 'reliable'): NonNullable<EndpointQos['reliability']> => ({ kind, maxBlockingTimeMs: 100 });
 
 describe('discovery/matching', () => {
   it('fnmatch: *, ?, [..], [!..], ranges, escapes', () => {

@@ -69,7 +69,7 @@ describe('discovery/SedpCore', () => {
     b.sedp.removeLocalReader(g(b, READER));
     net.run(1_000);
     expect(a.sedp.matchesOf(g(a, WRITER))).to.have.length(0);
-    expect(a.sedpEvents.filter((e) => e.kind === 'unmatched').map((e) => e.kind === 'unmatched' && e.reason)).to.deep.equal(['qos-changed', 'remote-removed']);
+    expect(a.sedpEvents.flatMap((e) => (e.kind === 'unmatched' ? [e.reason] : []))).to.deep.equal(['qos-changed', 'remote-removed']);
   });
 
   describe('DATA ICE intents (spec §2.5)', () => {
