@@ -121,7 +121,7 @@ async function rig(): Promise<Rig> {
   return { net, a, b, attacker, targets, tpl: templates(b.guidPrefix) };
 }
 
-async function dataPathWorks(r: Rig, ids: { writer: number; reader: number }): Promise<boolean> {
+function dataPathWorks(r: Rig, ids: { writer: number; reader: number }): boolean {
   const { writer, received } = reliablePair(r.a, r.b, r.net.timers.clock, ids);
   for (let i = 1; i <= 20; i++) writer.write({ serializedData: new Uint8Array(40) });
   r.a.reschedule();
@@ -146,7 +146,7 @@ describe('transport/RtpsUdpTransport: hostile input', function () {
     expect(st.datagramsIn).to.equal(sent);
     // Lengths < 20 are not RTPS; longer cuts decode only where a submessage boundary happens to fall.
     expect(st.dropped.malformed + st.dropped['not-rtps']).to.be.greaterThan(sent * 0.8);
-    expect(await dataPathWorks(r, { writer: 0x00000302, reader: 0x00000307 })).to.equal(true);
+    expect(dataPathWorks(r, { writer: 0x00000302, reader: 0x00000307 })).to.equal(true);
     r.a.close();
     r.b.close();
   });
@@ -192,7 +192,7 @@ describe('transport/RtpsUdpTransport: hostile input', function () {
     expect(d.malformed).to.be.greaterThan(100_000);
     expect(d['not-rtps']).to.be.greaterThan(100_000);
     expect(st.submessagesIn).to.be.greaterThan(100_000);
-    expect(await dataPathWorks(r, { writer: 0x00000402, reader: 0x00000407 })).to.equal(true);
+    expect(dataPathWorks(r, { writer: 0x00000402, reader: 0x00000407 })).to.equal(true);
     r.a.close();
     r.b.close();
   });

@@ -1,0 +1,190 @@
+/**
+ * RtpsUdpTransport specifics beyond the compliance suite: the ICE-selected address behind NATs
+ * (simnet), SPDP port probing, SPDP over multicast on `lo`, and the pure pieces (receiver,
+ * packer, §5.13 address selection).
+ */
+import { expect } from 'chai';
+import type { Submessage } from '../../src/rtps/index.js';
+import { decodeRtpsMessage, PROTOCOL_VERSION_2_4, RtpsMessageWriter, timeFromUnixMs, VendorIds } from '../../src/rtps/index.js';
+import { StunServer } from '../../src/relay/index.js';
+import { NatPresets, twoNatTopology, VirtualNetwork } from '../../src/simnet/index.js';
+import { selectAddresses } from '../../src/transport/address-selection.js';
+import { packDatagrams } from '../../src/transport/datagram-packer.js';
+import { IceDriver } from '../../src/transport/ice-driver.js';
+import { receiveRtpsMessage } from '../../src/transport/message-receiver.js';
+import { RealTimerService } from '../../src/transport/real-timers.js';
+import { RtpsUdpTransport } from '../../src/transport/rtps-transport.js';
+import { UdpNetwork } from '../../src/transport/udp-network.js';
+import type { TransportAddress } from '../../src/util/address.js';
+import { formatAddress } from '../../src/util/address.js';
+import { silentLogger } from '../../src/util/logger.js';
+import { SeededRandom } from '../../src/util/prng.js';
+import { introduce, prefixOf, reliablePair } from './compliance.js';
+
+const HEADER = { protocolVersion: PROTOCOL_VERSION_2_4, vendorId: VendorIds.OPENDDS, guidPrefix: prefixOf(1) };
+const data = (sn: number, size = 16, readerId = 0x107, writerId = 0x102): Submessage => ({
+  kind: 'data', littleEndian: true, readerId, writerId, writerSN: sn, inlineQos: undefined, serializedData: new Uint8Array(size), serializedKey: undefined,
+});
+const v4 = (ip: string, port: number): TransportAddress => ({ family: 'IPv4', ip, port });
+
+describe('transport/message-receiver', () => {
+  it('tracks INFO_SRC, INFO_DST, INFO_TS (and invalidation) and skips submessages for another participant', () => {
+    const w = new RtpsMessageWriter(2000);
+    w.begin(HEADER).infoTs(timeFromUnixMs(5000)).submessage(data(1))
+      .infoTs(undefined).submessage(data(2))
+      .infoDst(prefixOf(9)).submessage(data(3))
+      .infoDst(prefixOf(2)).submessage({ kind: 'info-src', littleEndian: true, protocolVersion: PROTOCOL_VERSION_2_4, vendorId: 0x0110, guidPrefix: prefixOf(7) })
+      .submessage(data(4));
+    const seen: string[] = [];
+    const r = receiveRtpsMessage(w.finish(), (src, dst, s, ts) => {
+      seen.push(`${src[11]}>${dst?.[11] ?? '-'}:${s.kind === 'data' ? s.writerSN : 0}@${ts?.seconds ?? '-'}`);
+    }, { localPrefix: prefixOf(2) });
+    expect(r).to.deep.include({ kind: 'ok', visited: 3, notForUs: 1 });
+    expect(seen).to.deep.equal(['1>-:1@5', '1>-:2@-', '7>2:4@-']);
+  });
+
+  it('returns malformed (never throws) for every truncation, and visits nothing of a bad datagram', () => {
+    const w = new RtpsMessageWriter(2000);
+    const bytes = w.begin(HEADER).infoTs(timeFromUnixMs(1)).submessage(data(1)).submessage(data(2)).finish().slice();
+    let visits = 0;
+    for (let n = 0; n < bytes.length; n++) {
+      const r = receiveRtpsMessage(bytes.subarray(0, n), () => { visits++; });
+      expect(['ok', 'malformed']).to.include(r.kind);
+    }
+    expect(visits).to.be.lessThan(bytes.length); // only cuts at a submessage boundary decode
+    const bad = bytes.slice();
+    bad[bad.length - 30] = 0xff; // inside the second DATA
+    bad[22] = 0xff; bad[23] = 0xff; // INFO_TS octetsToNextHeader runs past the end
+    let n = 0;
+    expect(receiveRtpsMessage(bad, () => { n++; }).kind).to.equal('malformed');
+    expect(n).to.equal(0);
+  });
+});
+
+describe('transport/datagram-packer', () => {
+  it('packs whole transmits up to maxDatagramSize, adds INFO_DST, and invalidates a borrowed INFO_TS', () => {
+    const out: Uint8Array[] = [];
+    const withTs: Submessage[] = [{ kind: 'info-ts', littleEndian: true, timestamp: timeFromUnixMs(9000) }, data(1, 100)];
+    const r = packDatagrams(HEADER, prefixOf(2), [withTs, [data(2, 100)], [data(3, 100)], [data(4, 100)]], 400, (d) => { out.push(d); });
+    expect(r).to.deep.equal({ datagrams: 2, transmits: 4, oversize: 0 });
+    for (const d of out) expect(d.length).to.be.at.most(400);
+    const first = decodeRtpsMessage(out[0]!).submessages.map((s) => s.kind);
+    expect(first).to.deep.equal(['info-dst', 'info-ts', 'data', 'info-ts', 'data']);
+    const inv = decodeRtpsMessage(out[0]!).submessages[3];
+    expect(inv?.kind === 'info-ts' && inv.timestamp === undefined).to.equal(true);
+    expect(decodeRtpsMessage(out[1]!).submessages.map((s) => s.kind)).to.deep.equal(['info-dst', 'data', 'data']);
+  });
+
+  it('sends an oversize transmit alone and counts it', () => {
+    const out: Uint8Array[] = [];
+    const r = packDatagrams(HEADER, undefined, [[data(1)], [data(2, 1000)], [data(3)]], 300, (d) => { out.push(d); });
+    expect(r.oversize).to.equal(1);
+    expect(out).to.have.length(3);
+  });
+});
+
+describe('transport/address-selection (spec §5.13)', () => {
+  const uni = [v4('10.0.0.2', 7412)];
+  const ice = v4('203.0.113.1', 50000);
+  const relay = v4('192.0.2.9', 4445);
+  const base = { relayOnly: false, relay: undefined, ice: undefined, recentReceive: undefined, unicast: uni, multicast: [] };
+  it('applies the five rules', () => {
+    expect(selectAddresses({ ...base, relayOnly: true, relay }).addresses).to.deep.equal([relay]);
+    expect(selectAddresses(base).addresses).to.deep.equal(uni);
+    expect(selectAddresses({ ...base, relay })).to.deep.equal({ addresses: [...uni, relay], rule: 'normal+relay' });
+    expect(selectAddresses({ ...base, relay, recentReceive: uni[0] }).addresses).to.deep.equal(uni);
+    expect(selectAddresses({ ...base, ice })).to.deep.equal({ addresses: [ice], rule: 'ice-only' });
+    expect(selectAddresses({ ...base, ice: uni[0] }).addresses).to.deep.equal(uni);
+    expect(selectAddresses({ ...base, unicast: [], multicast: [v4('239.255.0.2', 7401)] }).addresses).to.deep.equal([v4('239.255.0.2', 7401)]);
+  });
+});
+
+describe('transport/RtpsUdpTransport', function () {
+  this.timeout(60_000);
+
+  it('probes SPDP unicast ports: the second participant on a host gets participant id 1 (port 7412)', async () => {
+    const net = new VirtualNetwork({ recordTrace: false });
+    const host = net.addHost('h', { ips: ['10.0.0.1'] });
+    const open = (n: number): Promise<RtpsUdpTransport> => RtpsUdpTransport.open({ guidPrefix: prefixOf(n), network: host, timers: net.timers, log: silentLogger });
+    const a = await open(1);
+    const b = await open(2);
+    expect([a.participantId, b.participantId]).to.deep.equal([0, 1]);
+    expect(b.localAddresses('spdp')[0]?.port).to.equal(7412);
+    expect(a.localAddresses('sedp')[0]?.port).to.be.at.least(49152); // ephemeral, as OpenDDS's SedpPortMode=system
+    a.close();
+    b.close();
+    expect(host.openSockets).to.equal(0);
+  });
+
+  it('SPDP announcements over multicast on lo reach a participant that knows no one', async () => {
+    const network = new UdpNetwork({}, { includeLoopback: true, ref: false });
+    const timers = new RealTimerService({}, { ref: false });
+    const open = (n: number): Promise<RtpsUdpTransport> => RtpsUdpTransport.open({ guidPrefix: prefixOf(n), network, timers, log: silentLogger }, {
+      ips: ['127.0.0.1'], multicastInterface: '127.0.0.1', domainId: 23,
+    });
+    const a = await open(1);
+    const b = await open(2);
+    try {
+      expect(a.locators().spdpMulticast).to.have.length(1);
+      const got: number[] = [];
+      b.addLocalEndpoint({ entityId: 0x000100c7, handler: (src) => { got.push(src[11] ?? 0); } });
+      a.addLocalEndpoint({ entityId: 0x000100c2, handler: () => undefined });
+      a.send(0x000100c2, { to: 'all-matched', submessages: [data(1, 16, 0, 0x000100c2)] });
+      for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => { setTimeout(r, 5); });
+      expect(got).to.deep.equal([1]);
+      expect(a.stats().dropped.own + b.stats().dropped.own).to.be.at.least(1); // a hears its own multicast
+    } finally {
+      a.close();
+      b.close();
+      await network.close();
+      timers.close();
+    }
+  });
+
+  it('behind two port-restricted NATs with ICE: data goes to the ICE-selected address, never the private locator', async () => {
+    const topo = twoNatTopology({ left: NatPresets.portRestricted, right: NatPresets.portRestricted, rttMs: 20, recordTrace: false });
+    const stunAt = v4('192.0.2.1', 3478);
+    const server = await StunServer.start(topo.server, { ip: stunAt.ip, port: stunAt.port });
+    const side = async (host: typeof topo.left, n: number): Promise<{ t: RtpsUdpTransport; d: IceDriver }> => {
+      const rng = new SeededRandom(n * 31);
+      const d = new IceDriver({ network: host, timers: topo.network.timers, randomBytes: (k) => rng.bytes(k), log: silentLogger });
+      const t = await RtpsUdpTransport.open({ guidPrefix: prefixOf(n), network: host, timers: topo.network.timers, log: silentLogger, iceDriver: d }, {
+        useIce: true, stunServers: { sedp: stunAt, data: stunAt, spdp: stunAt },
+      });
+      return { t, d };
+    };
+    const l = await side(topo.left, 1);
+    const r = await side(topo.right, 2);
+    try {
+      topo.network.runFor(3_000); // server-reflexive gathering
+      introduce([l.t, r.t]);
+      const privateRight = r.t.localAddresses('data')[0]!;
+      expect(privateRight.ip).to.equal('10.2.0.2');
+      l.t.startIce('data', r.t.guidPrefix, r.t.iceLocalInfo('data')!);
+      r.t.startIce('data', l.t.guidPrefix, l.t.iceLocalInfo('data')!);
+      for (let i = 0; i < 200 && (l.t.selectedAddress('data', r.t.guidPrefix) === undefined || r.t.selectedAddress('data', l.t.guidPrefix) === undefined); i++) topo.network.runFor(50);
+      const selected = l.t.selectedAddress('data', r.t.guidPrefix);
+      expect(selected, 'ICE selected a pair').not.to.equal(undefined);
+      expect(selected!.ip).to.equal('203.0.113.1');
+      const sentTo: string[] = [];
+      const leftData = new Set(l.t.localAddresses('data').map(formatAddress));
+      topo.network.onTrace((e) => {
+        if (e.kind === 'send' && leftData.has(formatAddress(e.from)) && e.bytes[0] === 0x52) sentTo.push(formatAddress(e.to));
+      });
+      const { writer, received } = reliablePair(l.t, r.t, topo.network.timers.clock);
+      for (let i = 1; i <= 10; i++) writer.write({ serializedData: new Uint8Array(64) });
+      l.t.reschedule();
+      for (let i = 0; i < 100 && received.length < 10; i++) topo.network.runFor(20);
+      expect(received).to.have.length(10);
+      expect(sentTo.length).to.be.greaterThan(0);
+      expect(new Set(sentTo)).to.deep.equal(new Set([formatAddress(selected!)]));
+      expect(sentTo).not.to.include(formatAddress(privateRight));
+    } finally {
+      l.t.close();
+      r.t.close();
+      l.d.close();
+      r.d.close();
+      server.close();
+    }
+  });
+});
