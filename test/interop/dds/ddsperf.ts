@@ -11,7 +11,7 @@ import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ddsLoopbackEnv, requireDdsTools, type DdsReliability } from './peers.js';
+import { ddsLoopbackEnv, netnsLauncher, requireDdsTools, type DdsReliability } from './peers.js';
 
 /** One per-second line of `ddsperf sub`. */
 export interface DdsperfSubInterval {
@@ -107,6 +107,8 @@ export interface DdsperfRunOptions {
   readonly reliability?: DdsReliability;
   /** DDS domain (`-i`, default 0). */
   readonly domain?: number;
+  /** Run both sides in this network namespace (see `createDdsNetns`), isolated from other DDS processes. */
+  readonly netns?: string;
   readonly signal?: AbortSignal;
 }
 
@@ -120,8 +122,9 @@ interface Proc {
   waitLine(re: RegExp): Promise<boolean>;
 }
 
-function startDdsperf(args: readonly string[]): Proc {
-  const child = spawn('ddsperf', args, { env: ddsLoopbackEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+function startDdsperf(args: readonly string[], netns: string | undefined): Proc {
+  const [file, ...argv] = [...netnsLauncher(netns), 'ddsperf', ...args] as [string, ...string[]];
+  const child = spawn(file, argv, { env: ddsLoopbackEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const waiters = new Set<{ re: RegExp; res: (ok: boolean) => void }>();
   const proc: Proc = {
     child,
@@ -164,7 +167,7 @@ async function stopDdsperf(p: Proc): Promise<void> {
  * Runs a passive side (`sub`/`pong`), then the active one (`pub`/`ping`) for `seconds`, stops the
  * passive side 1.2 s after the active one ends; everything is killed by `seconds + 15` s at the latest.
  */
-async function runPair(passive: readonly string[], active: readonly string[], seconds: number, signal?: AbortSignal): Promise<{ passive: string; active: string }> {
+async function runPair(passive: readonly string[], active: readonly string[], seconds: number, netns?: string, signal?: AbortSignal): Promise<{ passive: string; active: string }> {
   await requireDdsTools('ddsperf');
   signal?.throwIfAborted();
   const procs: Proc[] = [];
@@ -176,10 +179,10 @@ async function runPair(passive: readonly string[], active: readonly string[], se
       timer = setTimeout(() => { killAll(); rej(new Error(`ddsperf ${active.join(' ')}: no result within ${seconds + 15} s`)); }, (seconds + 15) * 1000);
     });
     deadline.catch(() => undefined);
-    const p = startDdsperf(passive);
+    const p = startDdsperf(passive, netns);
     procs.push(p);
     await Promise.race([p.waitLine(/participant \S+: new \(self\)/), deadline]);
-    const a = startDdsperf(active);
+    const a = startDdsperf(active, netns);
     procs.push(a);
     await Promise.race([a.exited, deadline]);
     await Promise.race([new Promise((r) => setTimeout(r, 1200)), deadline]);
@@ -204,7 +207,7 @@ export async function runDdsperfThroughput(options: DdsperfRunOptions = {}): Pro
   const out = await runPair(
     [...common(options), ...qos, '-D', String(seconds + 5), 'sub'],
     [...common(options), ...qos, '-D', String(seconds), 'pub', 'size', String(size)],
-    seconds, options.signal);
+    seconds, options.netns, options.signal);
   const all = parseDdsperfSub(out.passive);
   if (all.length === 0) throw new Error(`ddsperf sub printed no data line:\n${out.passive.slice(-2000)}\npub:\n${out.active.slice(-2000)}`);
   // Intervals after the publisher left carry no data; the first includes discovery.
@@ -225,7 +228,7 @@ export async function runDdsperfLatency(options: DdsperfRunOptions = {}): Promis
   const out = await runPair(
     [...common(options), '-D', String(seconds + 5), 'pong'],
     [...common(options), '-D', String(seconds), 'ping', 'size', String(size)],
-    seconds, options.signal);
+    seconds, options.netns, options.signal);
   const intervals = parseDdsperfPing(out.active);
   const roundtrips = intervals.reduce((s, i) => s + i.count, 0);
   if (roundtrips === 0) throw new Error(`ddsperf ping printed no data line:\n${out.active.slice(-2000)}\npong:\n${out.passive.slice(-2000)}`);

@@ -265,6 +265,11 @@ export interface StartDdsPeerOptions {
    * configured by fastdds-lo.xml). Default: lab when the QoS allows, else the variant.
    */
   readonly program?: 'lab' | 'qos';
+  /**
+   * Run inside this network namespace (`ip netns exec`, see {@link createDdsNetns}) instead of the
+   * host's: its own loopback, shared with no other DDS process on the machine.
+   */
+  readonly netns?: string;
   /** Aborting stops the peer and rejects pending waits. */
   readonly signal?: AbortSignal;
 }
@@ -439,7 +444,8 @@ export async function startDdsPeer(kind: DdsPeerKind, mode: DdsPeerMode, options
   if (program === 'qos') args.push(reliability, durability);
   const binary = program === 'lab' ? binaries.lab : binaries.qos;
   // cwd: the build dir, which holds no DEFAULT_FASTRTPS_PROFILES.xml that Fast DDS would pick up.
-  const child = spawn(binary, args, { cwd: resolve(binary, '..'), env: ddsLoopbackEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+  const [file, ...argv] = [...netnsLauncher(options.netns), binary, ...args] as [string, ...string[]];
+  const child = spawn(file, argv, { cwd: resolve(binary, '..'), env: ddsLoopbackEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
   const peer = new DdsPeerProcess(kind, mode, program, reliability, durability, child);
   if (options.signal !== undefined) {
     const signal = options.signal;
@@ -448,4 +454,47 @@ export async function startDdsPeer(kind: DdsPeerKind, mode: DdsPeerMode, options
     void peer.exited.then(() => { signal.removeEventListener('abort', onAbort); });
   }
   return peer;
+}
+
+/** The argv prefix running a command in `netns` (none for the host's namespace). */
+export function netnsLauncher(netns: string | undefined): string[] {
+  return netns === undefined ? [] : ['ip', 'netns', 'exec', netns];
+}
+
+/** A private network namespace holding only a loopback interface (up). */
+export interface DdsNetns {
+  readonly name: string;
+  /** Deletes the namespace; stop the processes running in it first. */
+  close(): Promise<void>;
+}
+
+let netnsCounter = 0;
+
+/**
+ * Creates a network namespace with only `lo` (root only; iproute2). DDS peers in it cannot reach,
+ * nor be disturbed by, DDS processes elsewhere on the machine (other test runs on domain 0), and
+ * nothing they send can leave the machine.
+ */
+export async function createDdsNetns(): Promise<DdsNetns> {
+  const name = `rtps-ice-dds-${process.pid}-${netnsCounter++}`;
+  try {
+    await execFileAsync('ip', ['netns', 'add', name], { timeout: 10_000 });
+  } catch (err: unknown) {
+    throw new DdsToolMissingError('network namespaces (root and iproute2)', 'apt-get install -y iproute2 (and run as root)', { cause: err });
+  }
+  const close = async (): Promise<void> => {
+    await execFileAsync('ip', ['netns', 'delete', name], { timeout: 10_000 }).catch(() => undefined);
+  };
+  try {
+    await execFileAsync('ip', ['-n', name, 'link', 'set', 'lo', 'up'], { timeout: 10_000 });
+  } catch (err: unknown) {
+    await close();
+    throw err;
+  }
+  return { name, close };
+}
+
+/** Whether {@link createDdsNetns} can work here (root). */
+export function canCreateDdsNetns(): boolean {
+  return process.getuid?.() === 0;
 }
