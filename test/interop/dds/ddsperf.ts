@@ -4,14 +4,15 @@
  * `ddsperf ping size S`), both on loopback only (`CYCLONEDDS_URI` = the shared cyclone-lo.xml), each
  * bounded by `-D` plus a hard deadline after which both processes are killed.
  *
- * Run by hand: `npx tsx test/interop/dds/ddsperf.ts [seconds]` prints the suite (64 B, 1 KB, 64 KB) as JSON.
+ * Run by hand: `npx tsx test/interop/dds/ddsperf.ts [seconds] [--host]` prints the suite (64 B, 1 KB, 64 KB) as
+ * JSON; as root it runs in a private network namespace unless `--host`.
  */
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
-import { ddsLoopbackEnv, netnsLauncher, requireDdsTools, type DdsReliability } from './peers.js';
+import { canCreateDdsNetns, createDdsNetns, ddsLoopbackEnv, netnsLauncher, requireDdsTools, type DdsReliability } from './peers.js';
 
 /** One per-second line of `ddsperf sub`. */
 export interface DdsperfSubInterval {
@@ -258,10 +259,17 @@ export async function runDdsperfSuite(options: Omit<DdsperfRunOptions, 'size'> &
 
 if (process.argv[1] !== undefined && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const seconds = Number(process.argv[2] ?? 5);
-  const r = await runDdsperfSuite({ seconds });
-  const round = (x: number): number => Math.round(x * 10) / 10;
-  process.stdout.write(`${JSON.stringify({
-    throughput: r.throughput.map((t) => ({ size: t.size, samplesPerSec: Math.round(t.samplesPerSec), mbytesPerSec: round(t.mbytesPerSec), lost: t.lost })),
-    latency: r.latency.map((l) => ({ size: l.size, medianUs: round(l.medianUs), p99Us: round(l.p99Us), roundtrips: l.roundtrips })),
-  }, null, 2)}\n`);
+  // As root, in a private namespace (only lo), so that other DDS processes on the machine do not interfere.
+  const ns = process.argv.includes('--host') || !canCreateDdsNetns() ? undefined : await createDdsNetns();
+  try {
+    const r = await runDdsperfSuite({ seconds, ...(ns === undefined ? {} : { netns: ns.name }) });
+    const round = (x: number): number => Math.round(x * 10) / 10;
+    process.stdout.write(`${JSON.stringify({
+      netns: ns !== undefined,
+      throughput: r.throughput.map((t) => ({ size: t.size, samplesPerSec: Math.round(t.samplesPerSec), mbytesPerSec: round(t.mbytesPerSec), lost: t.lost })),
+      latency: r.latency.map((l) => ({ size: l.size, medianUs: round(l.medianUs), p99Us: round(l.p99Us), roundtrips: l.roundtrips })),
+    }, null, 2)}\n`);
+  } finally {
+    await ns?.close();
+  }
 }
