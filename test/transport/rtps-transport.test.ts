@@ -130,7 +130,8 @@ describe('transport/RtpsUdpTransport', function () {
       b.addLocalEndpoint({ entityId: 0x000100c7, handler: (src) => { got.push(src[11] ?? 0); } });
       a.addLocalEndpoint({ entityId: 0x000100c2, handler: () => undefined });
       a.send(0x000100c2, { to: 'all-matched', submessages: [data(1, 16, 0, 0x000100c2)] });
-      for (let i = 0; i < 200 && got.length === 0; i++) await new Promise((r) => { setTimeout(r, 5); });
+      // Bounded wait (5 s): one datagram over lo normally arrives in well under a millisecond, but a loaded CI machine may delay timers.
+      for (let i = 0; i < 1000 && got.length === 0; i++) await new Promise((r) => { setTimeout(r, 5); });
       expect(got).to.deep.equal([1]);
       expect(a.stats().dropped.own + b.stats().dropped.own).to.be.at.least(1); // a hears its own multicast
     } finally {
