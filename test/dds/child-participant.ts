@@ -1,0 +1,34 @@
+/**
+ * A participant in its own process for test/dds/udp.test.ts: reads `count` LabMsg samples on real
+ * loopback UDP and reports on stdout (one JSON line per event), then closes and exits.
+ * Usage: node --import tsx test/dds/child-participant.ts <domainId> <count>
+ */
+import { DomainParticipant } from '../../src/dds/index.js';
+import { loopbackConfig } from './loopback-config.js';
+import { LAB_MSG_IDL } from './support.js';
+
+const domainId = Number(process.argv[2]);
+const count = Number(process.argv[3]);
+const report = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+let next = 1;
+let bad = 0;
+
+// One bound for the whole run (AbortSignal.timeout's timers would count as resources left behind).
+const guard = new AbortController();
+const timer = setTimeout(() => { report({ event: 'timeout', received: next - 1 }); guard.abort(new Error('timeout')); }, 60_000);
+const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], config: loopbackConfig(domainId), signal: guard.signal });
+const reader = p.createDataReader(p.createTopic('LabMsg', 'Msg', LAB_MSG_IDL), { reliability: 'reliable', history: 'keep-all' });
+report({ event: 'ready', prefix: Buffer.from(p.guidPrefix).toString('hex') });
+for await (const { sample } of reader.samples({ signal: guard.signal })) {
+  if (sample.id !== next || sample.text !== `msg ${next}`) bad++;
+  next++;
+  if (next > count) break;
+}
+clearTimeout(timer);
+report({ event: 'done', received: next - 1, bad, selectedData: p.selectedAddress('data', p.discoveredParticipants()[0]?.guidPrefix ?? new Uint8Array(12)) ?? null });
+// Let the last ACKNACKs go out before the dispose.
+await new Promise((r) => { setTimeout(r, 300); });
+await p.close();
+await new Promise((r) => { setTimeout(r, 20); });
+const left = process.getActiveResourcesInfo();
+report({ event: 'closed', resources: left.filter((r) => r === 'UDPWrap' || r === 'Timeout').length, left });
