@@ -66,3 +66,15 @@ export {
   CDR2_BE, CDR2_LE, compileIdl, D_CDR2_BE, D_CDR2_LE, PL_CDR2_BE, PL_CDR2_LE, PL_CDR_BE, PL_CDR_LE, PLAIN_CDR_BE, PLAIN_CDR_LE,
   TypeLibrary,
 } from './cdr/index.js';
+
+// DDS facade (docs/configuration.md): participant, topics, writers, readers, OpenDDS configuration.
+export type {
+  AddressOption, ConfigWarning, DataReaderEvents, DataWriterEvents, DdsConfig, DdsConfigInput, DomainParticipantEvents,
+  DomainParticipantOptions, EndpointQosInit, IceOptions, IceStatus, PublicationMatchedStatus, ReceivedData, ResolvedQos,
+  RtpsDiscoveryConfig, RtpsDiscoveryOptions, RtpsUdpTransportConfig, RtpsUdpTransportOptions, SampleInfo, SubscriptionMatchedStatus,
+  WriteInfo, WriteOptions,
+} from './dds/index.js';
+export {
+  DataReader, DataWriter, DdsAbortError, DdsUsageError, DEFAULT_ENDPOINT_QOS, DomainParticipant, EntityClosedError, parseDdsConfigIni,
+  resolveDdsConfig, Topic,
+} from './dds/index.js';
