@@ -412,7 +412,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       case 'participant-discovered': case 'participant-updated': {
         const p = e.participant;
         this.#transport.addRemoteParticipant({
-          guidPrefix: p.guidPrefix,
+          guidPrefix: p.guidPrefix, vendorId: p.vendorId,
           metatrafficUnicastLocators: p.metatrafficUnicastLocators, metatrafficMulticastLocators: p.metatrafficMulticastLocators,
           defaultUnicastLocators: p.defaultUnicastLocators, defaultMulticastLocators: p.defaultMulticastLocators,
         });

@@ -10,7 +10,7 @@
 import { EventEmitter } from 'node:events';
 import type { IceAgentInfo, IceRemoteOptions } from '../ice/index.js';
 import type { EntityId, Guid, GuidPrefix, Locator } from '../rtps/index.js';
-import { addressFromLocator, locatorFromAddress } from '../rtps/index.js';
+import { addressFromLocator, locatorFromAddress, VendorIds } from '../rtps/index.js';
 import type { ReliabilityTransmit } from '../reliability/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { addressEquals, formatAddress, isLoopback } from '../util/address.js';
@@ -130,6 +130,11 @@ interface ChannelIo {
 interface RemoteParticipant {
   readonly prefix: GuidPrefix;
   readonly init: RemoteParticipantInit;
+}
+
+/** Whether a participant of `vendorId` receives on the port it sends from (see RemoteParticipantInit.vendorId). */
+function repliesToSource(vendorId: number | undefined): boolean {
+  return vendorId === undefined || vendorId === VendorIds.UNKNOWN || vendorId === VendorIds.OPENDDS;
 }
 
 function addresses(locators: readonly Locator[] | undefined): TransportAddress[] {
@@ -316,7 +321,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     const remote = this.#remotes.get(hex);
     if (remote === undefined) return false;
     const now = this.#deps.timers.clock.now();
-    const last = this.#lastReceive.get(`${channel}|${hex}`);
+    const last = repliesToSource(remote.init.vendorId) ? this.#lastReceive.get(`${channel}|${hex}`) : undefined;
     const recent = last !== undefined && now - last.atMs <= this.#init.receiveAddressDurationMs ? last.address : undefined;
     const driver = this.#init.useIce ? this.#deps.iceDriver : undefined;
     const path = driver?.selectedPath(this.#iceId(channel), hex);
@@ -354,8 +359,10 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
 
   #spdpDirectedTargets(prefix: GuidPrefix): TransportAddress[] {
     const hex = toHex(prefix);
-    const announced = addresses(this.#remotes.get(hex)?.init.spdpUnicastLocators);
+    const remote = this.#remotes.get(hex);
+    const announced = addresses(remote?.init.spdpUnicastLocators);
     if (announced.length > 0) return announced;
+    if (remote !== undefined && !repliesToSource(remote.init.vendorId)) return addresses(remote.init.metatrafficUnicastLocators);
     const last = this.#lastReceive.get(`spdp|${hex}`);
     return last === undefined ? [] : [last.address];
   }

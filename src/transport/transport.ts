@@ -61,6 +61,15 @@ export interface RemoteParticipantInit {
    * the transport uses the source address of the last SPDP datagram received from it.
    */
   readonly spdpUnicastLocators?: readonly Locator[];
+  /**
+   * Its vendor id (SPDP `PID_VENDORID`). Decides whether the source address of what it sends is a
+   * reply address (§5.13 `receive_address_duration`, and directed SPDP without announced SPDP
+   * locators): yes for OpenDDS (0x0103), us (0x0000) and when absent, whose sockets send from the port
+   * they receive on (and whose source is the NAT mapping behind a NAT); no for other vendors, which
+   * may send from sockets they never read (Fast DDS sends from an ephemeral port), so only their
+   * announced locators are used (directed SPDP: the metatraffic unicast locators).
+   */
+  readonly vendorId?: number;
 }
 
 /** This participant's locators, to announce in SPDP. */

@@ -5,7 +5,7 @@
  */
 import { expect } from 'chai';
 import type { Submessage } from '../../src/rtps/index.js';
-import { decodeRtpsMessage, PROTOCOL_VERSION_2_4, RtpsMessageWriter, timeFromUnixMs, VendorIds } from '../../src/rtps/index.js';
+import { decodeRtpsMessage, locatorFromAddress, PROTOCOL_VERSION_2_4, RtpsMessageWriter, timeFromUnixMs, VendorIds } from '../../src/rtps/index.js';
 import { StunServer } from '../../src/relay/index.js';
 import { NatPresets, twoNatTopology, VirtualNetwork } from '../../src/simnet/index.js';
 import { selectAddresses } from '../../src/transport/address-selection.js';
@@ -140,6 +140,46 @@ describe('transport/RtpsUdpTransport', function () {
       await network.close();
       timers.close();
     }
+  });
+
+  it('replies to the source address only for OpenDDS-like vendors: Fast DDS sends from a socket it never reads, so its locators are used', async () => {
+    const net = new VirtualNetwork({ recordTrace: false });
+    const host = net.addHost('h', { ips: ['10.0.0.1'] });
+    for (const [vendorId, expectSedp, expectSpdp] of [
+      [VendorIds.FASTDDS, 'locator', 'locator'], [VendorIds.CYCLONEDDS, 'locator', 'locator'],
+      [VendorIds.OPENDDS, 'source', 'source'], [undefined, 'source', 'source'],
+    ] as const) {
+      const t = await RtpsUdpTransport.open({ guidPrefix: prefixOf(1), network: host, timers: net.timers, log: silentLogger }, { multicast: false });
+      const announced = await host.bind('10.0.0.1', 7000); // the remote's metatraffic unicast locator
+      const ephemeral = await host.bind('10.0.0.1', 7001); // where the remote sends from
+      try {
+        const got: string[] = [];
+        announced.onDatagram(() => { got.push('locator'); });
+        ephemeral.onDatagram(() => { got.push('source'); });
+        const remote = prefixOf(9);
+        t.addRemoteParticipant({ guidPrefix: remote, metatrafficUnicastLocators: [locatorFromAddress(v4('10.0.0.1', 7000))], ...(vendorId !== undefined && { vendorId }) });
+        t.addLocalEndpoint({ entityId: 0x000003c2, handler: () => undefined });
+        t.addLocalEndpoint({ entityId: 0x000100c2, handler: () => undefined });
+        const msg = new RtpsMessageWriter(2000).begin({ ...HEADER, vendorId: vendorId ?? 0, guidPrefix: remote }).submessage(data(1, 16, 0x3c7, 0x3c2)).finish().slice();
+        ephemeral.send(msg, t.localAddresses('sedp')[0]!);
+        ephemeral.send(msg, t.localAddresses('spdp')[0]!);
+        net.runFor(10);
+        t.send(0x000003c2, { to: remote, submessages: [data(2, 16, 0x3c7, 0x3c2)] });
+        t.flush();
+        net.runFor(10);
+        expect(got, `SEDP to vendor ${vendorId}`).to.deep.equal([expectSedp]);
+        got.length = 0;
+        t.send(0x000100c2, { to: remote, submessages: [data(1, 16, 0x100c7, 0x100c2)] });
+        t.flush();
+        net.runFor(10);
+        expect(got, `directed SPDP to vendor ${vendorId}`).to.deep.equal([expectSpdp]);
+      } finally {
+        t.close();
+        announced.close();
+        ephemeral.close();
+      }
+    }
+    expect(host.openSockets).to.equal(0);
   });
 
   it('behind two port-restricted NATs with ICE: data goes to the ICE-selected address, never the private locator', async () => {
