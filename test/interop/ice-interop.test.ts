@@ -16,7 +16,7 @@
  */
 import { expect } from 'chai';
 import {
-  blockedDestinations, connectPeers, isOursPeer, requirePeerTool, startPeer, type IcePeer, type OursPeer, type PeerKind, type PeerOutcome,
+  uninstallLoopbackGuard, blockedDestinations, connectPeers, isOursPeer, requirePeerTool, startPeer, type IcePeer, type OursPeer, type PeerKind, type PeerOutcome,
 } from './peers/index.js';
 
 const RUNS = 3;
@@ -107,6 +107,7 @@ function fmt(ms: readonly number[]): string {
 }
 
 describe('interop: our agent ↔ werift-ice, aioice, libnice over loopback UDP', function () {
+  after(() => { uninstallLoopbackGuard(); }); // werift runs in this process: restore dgram send for later files
   this.timeout(180_000);
   const results = new Map<string, number[]>();
 

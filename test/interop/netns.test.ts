@@ -7,7 +7,7 @@
 import { execFileSync } from 'node:child_process';
 import { expect } from 'chai';
 import { LAB_ADDRESS_PREFIXES, listNamespaces, NetnsLab, requireLab, type LabSide } from '../support/netns-lab.js';
-import { connectPeers, requirePeerTool, startPeer, type IcePeer, type PeerKind, type PeerOutcome } from './peers/index.js';
+import { uninstallLoopbackGuard, connectPeers, requirePeerTool, startPeer, type IcePeer, type PeerKind, type PeerOutcome } from './peers/index.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const RUNS = 3;
@@ -54,6 +54,7 @@ async function session(lab: NetnsLab, ctl: PeerKind, ctd: PeerKind, timeoutMs: n
 }
 
 describe(`real NAT lab: netns + nftables + coturn (root; \`${INSTALL}\`)`, function () {
+  after(() => { uninstallLoopbackGuard(); }); // werift runs in this process: restore dgram send for later files
   this.timeout(60_000);
   const report: string[] = [];
 

@@ -6,7 +6,7 @@
 import dgram from 'node:dgram';
 import { expect } from 'chai';
 import {
-  blockedDestinations, installLoopbackGuard, connectPeers, PeerToolMissingError, requirePeerTool, startPeer, type IcePeer, type PeerKind,
+  uninstallLoopbackGuard, blockedDestinations, installLoopbackGuard, connectPeers, PeerToolMissingError, requirePeerTool, startPeer, type IcePeer, type PeerKind,
   type PeerOutcome,
 } from './peers/index.js';
 
@@ -31,6 +31,7 @@ function expectLoopbackConnected(o: PeerOutcome, who: string): void {
 }
 
 describe('interop peers over loopback (werift-ice, aioice, libnice)', function () {
+  after(() => { uninstallLoopbackGuard(); }); // werift runs in this process: restore dgram send for later files
   this.timeout(120_000);
   const results = new Map<string, number[]>();
 

@@ -22,7 +22,7 @@ import { startWeriftPeer } from './werift-peer.js';
 
 export type { IcePeer, PeerCandidate, PeerKind, PeerLocal, PeerOutcome } from './protocol.js';
 export { isOursPeer, type OursPeer } from './ours.js';
-export { allowGuardedPrefixes, blockedDestinations, installLoopbackGuard, startWeriftPeer } from './werift-peer.js';
+export { allowGuardedPrefixes, blockedDestinations, installLoopbackGuard, startWeriftPeer, uninstallLoopbackGuard } from './werift-peer.js';
 
 const execFileAsync = promisify(execFile);
 const HERE = fileURLToPath(new URL('.', import.meta.url));

@@ -43,6 +43,7 @@ function isLoopbackIp(ip: string): boolean {
 }
 
 let isGuardInstalled = false;
+let originalSend: unknown;
 
 /**
  * Wraps `dgram.Socket.prototype.send` so that a datagram to any address other than a loopback IP
@@ -55,6 +56,7 @@ export function installLoopbackGuard(): void {
   const proto: object = dgram.Socket.prototype;
   const original: unknown = Reflect.get(proto, 'send');
   if (typeof original !== 'function') throw new Error('dgram.Socket.prototype.send not found');
+  originalSend = original;
   Reflect.set(proto, 'send', function guardedSend(this: dgram.Socket, ...args: unknown[]): void {
     // send(msg, [offset, length,] port, [address,] [callback])
     const address = args.find((a, i) => i > 0 && typeof a === 'string');
@@ -66,6 +68,17 @@ export function installLoopbackGuard(): void {
     }
     Reflect.apply(original, this, args);
   });
+}
+
+/**
+ * Restores `dgram.Socket.prototype.send`. Test files that run werift in-process call it in an `after`
+ * hook, so later tests in the same mocha process (e.g. SPDP multicast on `lo`, 239.255.0.1, which the
+ * guard would block as non-loopback) are not affected.
+ */
+export function uninstallLoopbackGuard(): void {
+  if (!isGuardInstalled) return;
+  Reflect.set(dgram.Socket.prototype, 'send', originalSend);
+  isGuardInstalled = false;
 }
 
 /** Runs `gather` with werift's host-address discovery answering `hostIp` only (it is read synchronously). */
