@@ -6,6 +6,7 @@
  * Speaks JSON lines on stdout:
  *   {"event":"ready","prefix":hex,"spdp":[addr…]}
  *   {"event":"discovered","prefix":hex,"vendorId":n}
+ *   {"event":"ice","channel":s,"state":s,"remote":hex}  (ICE with another of ours)
  *   {"event":"matched","remote":hex}                  (writer: a reader matched; reader: a writer matched)
  *   {"event":"incompatible","remote":hex,"policy":s}
  *   {"event":"wrote","id":n,"text":s}                 (pub)
@@ -61,6 +62,7 @@ const p = await DomainParticipant.create({
   },
 });
 try {
+  p.on('ice', (s) => { report({ event: 'ice', channel: s.channel, state: s.state, remote: s.remote }); });
   p.on('participant-discovered', (d) => { report({ event: 'discovered', prefix: hex(d.guidPrefix), vendorId: d.vendorId }); });
   report({ event: 'ready', prefix: hex(p.guidPrefix), spdp: p.localAddresses('spdp') });
   const topic = p.createTopic('LabMsg', 'Msg', LAB_MSG_IDL);
