@@ -1,7 +1,7 @@
 /**
  * A participant in its own process for test/dds/udp.test.ts: reads `count` LabMsg samples on real
  * loopback UDP and reports on stdout (one JSON line per event), then closes and exits.
- * Usage: node --import tsx test/dds/child-participant.ts <domainId> <count>
+ * Usage: node --import tsx test/dds/child-participant.ts <domainId> <count> [changePasswordPeriodSeconds]
  */
 import { DomainParticipant } from '../../src/dds/index.js';
 import { loopbackConfig } from './loopback-config.js';
@@ -9,6 +9,10 @@ import { LAB_MSG_IDL } from './support.js';
 
 const domainId = Number(process.argv[2]);
 const count = Number(process.argv[3]);
+const rotationSeconds = process.argv[4] === undefined ? undefined : Number(process.argv[4]);
+const base = loopbackConfig(domainId);
+const config = rotationSeconds === undefined ? base : { ...base, ice: { ...base.ice, changePasswordPeriod: rotationSeconds } };
+let rotations = 0;
 const report = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
 let next = 1;
 let bad = 0;
@@ -16,7 +20,8 @@ let bad = 0;
 // One bound for the whole run (AbortSignal.timeout's timers would count as resources left behind).
 const guard = new AbortController();
 const timer = setTimeout(() => { report({ event: 'timeout', received: next - 1 }); guard.abort(new Error('timeout')); }, 60_000);
-const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], config: loopbackConfig(domainId), signal: guard.signal });
+const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], config, signal: guard.signal });
+p.on('local-ice-changed', (_channel, reason) => { if (reason === 'password-rotation') rotations++; });
 const reader = p.createDataReader(p.createTopic('LabMsg', 'Msg', LAB_MSG_IDL), { reliability: 'reliable', history: 'keep-all' });
 report({ event: 'ready', prefix: Buffer.from(p.guidPrefix).toString('hex') });
 for await (const { sample } of reader.samples({ signal: guard.signal })) {
@@ -25,7 +30,7 @@ for await (const { sample } of reader.samples({ signal: guard.signal })) {
   if (next > count) break;
 }
 clearTimeout(timer);
-report({ event: 'done', received: next - 1, bad, selectedData: p.selectedAddress('data', p.discoveredParticipants()[0]?.guidPrefix ?? new Uint8Array(12)) ?? null });
+report({ event: 'done', received: next - 1, bad, rotations, selectedData: p.selectedAddress('data', p.discoveredParticipants()[0]?.guidPrefix ?? new Uint8Array(12)) ?? null });
 // Let the last ACKNACKs go out before the dispose.
 await new Promise((r) => { setTimeout(r, 300); });
 await p.close();
