@@ -97,7 +97,10 @@ export class StructCodec {
       if (!Array.isArray(v)) throw new EncodeError(path, 'expected an array');
       if (m.sequenceBound !== undefined && v.length > m.sequenceBound) throw new EncodeError(path, `${v.length} elements exceed bound ${m.sequenceBound}`);
       w.au32(v.length);
-      v.forEach((e: unknown, i) => { this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly); });
+      if (isOctet(m.element)) writeOctets(w, v, path);
+      else v.forEach((e: unknown, i) => { this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly); });
+    } else if (m.arrayLengths.length === 1 && isOctet(m.element) && Array.isArray(v) && v.length === m.arrayLengths[0]) {
+      writeOctets(w, v, path);
     } else {
       this.writeArray(w, m, v, 0, path, keyOnly);
     }
@@ -204,9 +207,15 @@ export class StructCodec {
     if (m.isSequence) {
       const n = reader.sequenceLength(path, minSizeOf(m.element));
       if (m.sequenceBound !== undefined && n > m.sequenceBound) reader.fail(path, `${n} elements exceed bound ${m.sequenceBound}`);
-      const arr: UserValue[] = [];
-      for (let i = 0; i < n; i++) arr.push(this.readElement(reader, m.element, `${path}[${i}]`));
-      value = arr;
+      if (isOctet(m.element)) {
+        value = readOctets(reader, n, path);
+      } else {
+        const arr: UserValue[] = [];
+        for (let i = 0; i < n; i++) arr.push(this.readElement(reader, m.element, `${path}[${i}]`));
+        value = arr;
+      }
+    } else if (m.arrayLengths.length === 1 && isOctet(m.element)) {
+      value = readOctets(reader, m.arrayLengths[0] ?? 0, path);
     } else {
       value = this.readArray(reader, m, 0, path);
     }
@@ -254,6 +263,39 @@ export class StructCodec {
       default: return undefined;
     }
   }
+}
+
+/** `octet` (and `char`, `uint8`) elements: sequences and arrays of them take the bulk paths below. */
+function isOctet(el: ElementType): boolean {
+  return el.kind === 'primitive' && el.prim === 'uint8';
+}
+
+/**
+ * An octet collection in one pass (bench/dataplane: the per-element path built a path string and
+ * dispatched per octet). Same checks and errors as element by element: the first bad element fails.
+ */
+function writeOctets(w: CdrWriter, v: readonly unknown[], path: string): void {
+  const n = v.length;
+  const start = w.offset;
+  w.zeros(n);
+  const out = w.written;
+  for (let i = 0; i < n; i++) {
+    const e = v[i];
+    if (typeof e !== 'number' || (e & 0xff) !== e) {
+      w.offset = start;
+      writePrimitive(w, 'uint8', e, `${path}[${i}]`); // throws the same EncodeError as before
+    }
+    out[start + i] = e as number;
+  }
+}
+
+/** `n` octets as numbers (the decoded shape is unchanged: an array of numbers). */
+function readOctets(r: CdrReader, n: number, path: string): number[] {
+  // Element-wise, the first missing octet would fail: name the same field.
+  const bytes = r.bytesView(n, `${path}[${Math.min(n - 1, Math.max(0, r.remaining))}]`);
+  const out = new Array<number>(n);
+  for (let i = 0; i < n; i++) out[i] = bytes[i] as number;
+  return out;
 }
 
 function minSizeOf(el: ElementType): number {

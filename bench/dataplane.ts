@@ -1,0 +1,254 @@
+/**
+ * Data-plane benchmark: our DataWriter → DataReader in two processes over real loopback UDP, side by
+ * side in the same run with Cyclone DDS `ddsperf` (test/interop/dds/ddsperf.ts), for 64 B, 1 KB and
+ * 64 KB samples.
+ *
+ * - Throughput: `pub` writes as fast as keep-all back-pressure lets it for `--seconds`; `sub` counts
+ *   per second (the first second left out, as the ddsperf parser does). samples/s and MB/s (payload
+ *   octets / 10^6).
+ * - Latency: `ping` writes one sample, `pong` writes it back on a second topic, `ping` waits for it:
+ *   round-trip median and p99 in µs (the first second left out, as ddsperf does).
+ *
+ * QoS as ddsperf's: RELIABLE, KEEP_ALL with max_samples 10,000 (ddsperf's data writer/reader), a
+ * keyed type of the same shape as its `KeyedSeq` (`seq`, `keyval` key, `sequence<octet> baggage`,
+ * sized so the sample is `size` octets). Transport: no ICE, SPDP unicast to the loopback ports of
+ * participant ids 0/1 (no multicast), heartbeat period 100 ms and response delays 0 (Cyclone answers
+ * HEARTBEATs at once and piggy-backs them on bursts; our burst HEARTBEAT does the latter).
+ *
+ * As root, both of our processes and both ddsperf processes run in one private network namespace
+ * holding only `lo` (created and removed here); otherwise on the host's loopback with a domain id
+ * derived from the pid.
+ *
+ * Usage: `npx tsx bench/dataplane.ts [--json] [--seconds N] [--sizes 64,1024,65536] [--no-ddsperf]`
+ * (children: `--role pub|sub|ping|pong`).
+ */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+import { fileURLToPath } from 'node:url';
+import type { DdsConfigInput } from '../src/dds/index.js';
+import { DomainParticipant } from '../src/dds/index.js';
+import { runDdsperfLatency, runDdsperfThroughput } from '../test/interop/dds/ddsperf.js';
+import { canCreateDdsNetns, createDdsNetns, netnsLauncher, type DdsNetns } from '../test/interop/dds/peers.js';
+import { printResults, type BenchResult } from './support/report.js';
+
+const KS_IDL = 'struct KeyedSeq { unsigned long seq; @key unsigned long keyval; sequence<octet> baggage; };';
+/** seq + keyval + sequence length. */
+const KS_OVERHEAD = 12;
+const HISTORY = { reliability: 'reliable', history: 'keep-all', maxSamples: 10_000 } as const;
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i < 0 ? undefined : process.argv[i + 1];
+}
+
+function benchConfig(domainId: number): DdsConfigInput {
+  const base = 7400 + 250 * domainId + 10;
+  return {
+    rtpsDiscovery: { spdpSendAddrs: `127.0.0.1:${base},127.0.0.1:${base + 2}`, resendPeriod: 1, leaseDuration: 10 },
+    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0 },
+  };
+}
+
+const report = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
+const sleep = (ms: number): Promise<void> => new Promise((r) => { setTimeout(r, ms); });
+const yieldIo = (): Promise<void> => new Promise((r) => { setImmediate(r); });
+
+function baggageOf(size: number): number[] {
+  return Array.from({ length: Math.max(0, size - KS_OVERHEAD) }, (_, i) => i & 0xff);
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? Number.NaN;
+}
+
+// ---- child roles ----
+
+async function child(role: string): Promise<void> {
+  const domainId = Number(arg('domain'));
+  const size = Number(arg('size'));
+  const seconds = Number(arg('seconds'));
+  const guard = new AbortController();
+  const hard = setTimeout(() => { report({ event: 'timeout' }); guard.abort(new Error('timeout')); process.exit(3); }, (seconds + 30) * 1000);
+  const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], multicast: false, config: benchConfig(domainId), signal: guard.signal });
+  const signal = guard.signal;
+  try {
+    if (role === 'sub') {
+      const reader = p.createDataReader(p.createTopic('KS', 'KeyedSeq', KS_IDL), HISTORY);
+      let received = 0;
+      let bad = 0;
+      let next = 1;
+      let last = 0;
+      const buckets: number[] = [];
+      let t0 = 0;
+      reader.on('data', (s) => {
+        const now = performance.now();
+        if (received === 0) t0 = now;
+        received++;
+        last = now;
+        if (s.seq !== next) bad++;
+        next = (s.seq as number) + 1;
+        const b = Math.floor((now - t0) / 1000);
+        buckets[b] = (buckets[b] ?? 0) + 1;
+      });
+      report({ event: 'ready' });
+      await reader.waitForMatch({ signal });
+      // Until 1.5 s without data after the first sample (the publisher has finished).
+      const end = Date.now() + (seconds + 25) * 1000;
+      while (Date.now() < end && (received === 0 || performance.now() - last < 1500)) await sleep(50);
+      report({ event: 'result', received, bad, buckets: Array.from(buckets, (x: number | undefined) => x ?? 0), spanMs: last - t0 });
+    } else if (role === 'pub') {
+      const writer = p.createDataWriter(p.createTopic('KS', 'KeyedSeq', KS_IDL), HISTORY);
+      await writer.waitForMatch({ signal });
+      await sleep(300); // let SEDP settle on both sides (the reader matches too)
+      const baggage = baggageOf(size);
+      const end = performance.now() + seconds * 1000;
+      let seq = 0;
+      const dbg = process.env['DATAPLANE_DEBUG'] === undefined ? undefined
+        : setInterval(() => { process.stderr.write(`pub seq ${seq} history ${writer.historySize} ${JSON.stringify(p.transportStats())}\n`); }, 500);
+      while (performance.now() < end) {
+        for (let i = 0; i < 64; i++) await writer.write({ seq: ++seq, keyval: 0, baggage }, { signal });
+        await yieldIo();
+      }
+      clearInterval(dbg);
+      await writer.waitForAcknowledgments({ signal });
+      report({ event: 'result', written: seq });
+    } else if (role === 'pong') {
+      const reader = p.createDataReader(p.createTopic('Ping', 'KeyedSeq', KS_IDL), HISTORY);
+      const writer = p.createDataWriter(p.createTopic('Pong', 'KeyedSeq', KS_IDL), HISTORY);
+      let n = 0;
+      reader.on('data', (s) => { n++; void writer.write(s).catch(() => undefined); });
+      report({ event: 'ready' });
+      await reader.waitForMatch({ signal });
+      await writer.waitForMatch({ signal });
+      // Until the ping side closes (its reader unmatches) or the hard bound.
+      const end = Date.now() + (seconds + 25) * 1000;
+      while (Date.now() < end && reader.matchedWriters.length > 0) await sleep(50);
+      report({ event: 'result', echoed: n });
+    } else if (role === 'ping') {
+      const writer = p.createDataWriter(p.createTopic('Ping', 'KeyedSeq', KS_IDL), HISTORY);
+      const reader = p.createDataReader(p.createTopic('Pong', 'KeyedSeq', KS_IDL), HISTORY);
+      await writer.waitForMatch({ signal });
+      await reader.waitForMatch({ signal });
+      await sleep(300);
+      const baggage = baggageOf(size);
+      let wake: (() => void) | undefined;
+      let lastSeq = 0;
+      reader.on('data', (s) => { lastSeq = s.seq as number; wake?.(); });
+      const rtts: number[] = [];
+      const start = performance.now();
+      const end = start + seconds * 1000;
+      for (let seq = 1; performance.now() < end; seq++) {
+        const t = performance.now();
+        const got = new Promise<void>((r) => { wake = r; });
+        await writer.write({ seq, keyval: 0, baggage }, { signal });
+        while (lastSeq < seq) await got;
+        const done = performance.now();
+        if (t - start >= 1000) rtts.push((done - t) * 1000);
+      }
+      rtts.sort((a, b) => a - b);
+      report({ event: 'result', roundtrips: rtts.length, medianUs: percentile(rtts, 0.5), p99Us: percentile(rtts, 0.99) });
+    }
+  } finally {
+    clearTimeout(hard);
+    await sleep(200);
+    await p.close();
+  }
+}
+
+// ---- orchestrator ----
+
+interface ChildResult { readonly [k: string]: unknown }
+
+function startChild(role: string, domain: number, size: number, seconds: number, ns: DdsNetns | undefined): { ready: Promise<void>; result: Promise<ChildResult>; kill(): Promise<void> } {
+  const file = fileURLToPath(import.meta.url);
+  const argv = [...netnsLauncher(ns?.name), process.execPath, ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--import', 'tsx', file,
+    '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds)];
+  if (process.env['DATAPLANE_PROF'] !== undefined) argv.splice(argv.indexOf(process.execPath) + 1, 0, '--cpu-prof', `--cpu-prof-dir=${process.env['DATAPLANE_PROF']}`);
+  const [cmd, ...rest] = argv as [string, ...string[]];
+  const c = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
+  let onReady: () => void = () => undefined;
+  const ready = new Promise<void>((r) => { onReady = r; });
+  const result = new Promise<ChildResult>((resolve, reject) => {
+    createInterface({ input: c.stdout }).on('line', (line) => {
+      let o: ChildResult;
+      try { o = JSON.parse(line) as ChildResult; } catch { return; }
+      if (o['event'] === 'ready') onReady();
+      if (o['event'] === 'result') resolve(o);
+      if (o['event'] === 'timeout') reject(new Error(`${role}: timeout`));
+    });
+    c.once('exit', (code) => { onReady(); reject(new Error(`${role} exited with ${code}`)); });
+  });
+  result.catch(() => undefined);
+  const exited = new Promise<void>((r) => { if (c.exitCode !== null || c.signalCode !== null) r(); else c.once('exit', () => { r(); }); });
+  // A child exits by itself after its result (close, then exit); SIGKILL after 3 s.
+  const kill = async (): Promise<void> => {
+    const t = setTimeout(() => { c.kill('SIGKILL'); }, 3000);
+    await exited;
+    clearTimeout(t);
+  };
+  return { ready, result, kill };
+}
+
+async function ours(size: number, seconds: number, domain: number, ns: DdsNetns | undefined): Promise<{ samplesPerSec: number; medianUs: number; p99Us: number; lostOrBad: number }> {
+  const sub = startChild('sub', domain, size, seconds, ns);
+  await sub.ready;
+  const pub = startChild('pub', domain, size, seconds, ns);
+  let samplesPerSec: number;
+  let lostOrBad: number;
+  try {
+    const [s, w] = await Promise.all([sub.result, pub.result]);
+    const buckets = s['buckets'] as number[];
+    const full = buckets.slice(0, -1); // the last bucket is partial
+    const steady = full.length > 2 ? full.slice(1) : full;
+    samplesPerSec = steady.length > 0 ? steady.reduce((a, b) => a + b, 0) / steady.length : (s['received'] as number) / Math.max(1e-3, (s['spanMs'] as number) / 1000);
+    lostOrBad = (w['written'] as number) - (s['received'] as number) + (s['bad'] as number);
+  } finally {
+    await Promise.all([sub.kill(), pub.kill()]);
+  }
+  const pong = startChild('pong', domain, size, seconds, ns);
+  await pong.ready;
+  const ping = startChild('ping', domain, size, seconds, ns);
+  try {
+    const [r] = await Promise.all([ping.result, pong.result]);
+    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad };
+  } finally {
+    await Promise.all([ping.kill(), pong.kill()]);
+  }
+}
+
+async function main(): Promise<void> {
+  const json = process.argv.includes('--json');
+  const seconds = Number(arg('seconds') ?? 5);
+  const sizes = (arg('sizes') ?? '64,1024,65536').split(',').map(Number);
+  const withDdsperf = !process.argv.includes('--no-ddsperf');
+  const ns = canCreateDdsNetns() ? await createDdsNetns() : undefined;
+  const domain = ns === undefined ? 150 + (process.pid % 80) : 7;
+  const results: BenchResult[] = [];
+  const sizeName = (s: number): string => (s >= 1024 ? `${s / 1024}k` : `${s}`);
+  try {
+    for (const size of sizes) {
+      const o = await ours(size, seconds, domain, ns);
+      const t = withDdsperf ? await runDdsperfThroughput({ size, seconds, domain: domain + 1, ...(ns !== undefined && { netns: ns.name }) }) : undefined;
+      const l = withDdsperf ? await runDdsperfLatency({ size, seconds, domain: domain + 1, ...(ns !== undefined && { netns: ns.name }) }) : undefined;
+      const n = sizeName(size);
+      const cy = (v: number | undefined): { against?: Record<string, number> } => (v === undefined ? {} : { against: { cyclonedds: Math.round(v * 10) / 10 } });
+      results.push({ suite: 'dataplane', metric: `throughput.${n}.samplesPerSec`, unit: 'samples/s', value: Math.round(o.samplesPerSec), ...cy(t?.samplesPerSec) });
+      results.push({ suite: 'dataplane', metric: `throughput.${n}.MBps`, unit: 'MB/s', value: Math.round((o.samplesPerSec * size) / 1e5) / 10, ...cy(t?.mbytesPerSec) });
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.median`, unit: 'us', value: Math.round(o.medianUs * 10) / 10, ...cy(l?.medianUs) });
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.p99`, unit: 'us', value: Math.round(o.p99Us * 10) / 10, ...cy(l?.p99Us) });
+      if (t !== undefined && l !== undefined) {
+        results.push({ suite: 'dataplane', metric: `ratio.${n}.throughput`, unit: 'ours/cyclone', value: Math.round((o.samplesPerSec / t.samplesPerSec) * 1000) / 1000 });
+        results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedian`, unit: 'ours/cyclone', value: Math.round((o.medianUs / l.medianUs) * 100) / 100 });
+      }
+      if (o.lostOrBad !== 0) results.push({ suite: 'dataplane', metric: `throughput.${n}.lostOrOutOfOrder`, unit: 'samples', value: o.lostOrBad });
+    }
+  } finally {
+    await ns?.close();
+  }
+  printResults(results, json);
+}
+
+const role = arg('role');
+if (role !== undefined) await child(role);
+else await main();
