@@ -1,0 +1,263 @@
+/**
+ * The RtpsRelay's vertical processing of one datagram, sans-I/O (OpenDDS spec §8.3, §8.4,
+ * `VerticalHandler::process_message`): STUN goes to the {@link StunResponder}, RTPS is parsed for its
+ * source and INFO_DST destinations, recorded in the {@link GuidAddrSet}, admitted or dropped, and
+ * routed to local clients by partition ({@link PartitionTable}). Every drop has a counted reason.
+ *
+ * Not yet here (docs/relay.md): the application participant (step 5's forwarding of the cached SPDP,
+ * step 7's rules and imposter detection), horizontal relays, security (step 3).
+ *
+ * **No amplification.** OpenDDS answers every STUN Binding request, so a 28-byte request with a
+ * spoofed source gets a 52- or 76-byte answer (a 400 error for a FINGERPRINT-less request is 76
+ * bytes). Here a STUN answer to a source that is not already a known address of an admitted client,
+ * for this port type, is sent only if it is at most `maxUnadmittedStunAmplification` × the request's
+ * size (default 1: never larger). A generic STUN client gets answers by padding its request (e.g. a
+ * SOFTWARE attribute); an OpenDDS client (44-byte GUID_PREFIX request, 52-byte IPv4 answer) gets its
+ * first answer once admitted — its Fibonacci schedule re-sends within 200 ms (spec §6.2). RTPS from
+ * unadmitted sources is never forwarded, so STUN answers are the only bytes such a source can draw.
+ */
+import { classifyDatagram } from '../transport/classify-datagram.js';
+import { forEachSubmessage, GUID_PREFIX_LENGTH, GUIDPREFIX_UNKNOWN, guidPrefixEquals } from '../rtps/index.js';
+import type { TransportAddress } from '../util/address.js';
+import { formatAddress } from '../util/address.js';
+import { InvalidConfigError } from '../util/errors.js';
+import { toHex } from '../util/hex.js';
+import type { Logger } from '../util/logger.js';
+import type { GuidAddrSet, RelayPortType } from './guid-addr-set.js';
+import type { PartitionTable } from './partition-table.js';
+import { StunResponder, type StunResponderStats } from './stun-responder.js';
+
+/** Why a datagram was dropped (each has a counter). */
+export const VERTICAL_DROP_REASONS = Object.freeze([
+  'rejected-address', 'not-rtps-or-stun', 'malformed-rtps', 'unknown-source-prefix', 'not-admitted',
+  'stun-undecodable', 'stun-amplification',
+] as const);
+export type VerticalDropReason = (typeof VERTICAL_DROP_REASONS)[number];
+
+/** One datagram for the driver to send from the vertical socket of `port`. */
+export interface VerticalTransmit {
+  readonly port: RelayPortType;
+  readonly to: TransportAddress;
+  /** May alias the received datagram: send it before the receive callback returns. */
+  readonly bytes: Uint8Array;
+}
+
+/** User configuration of {@link VerticalRouter}. */
+export interface VerticalRouterInit {
+  /**
+   * Largest ratio STUN-answer bytes / request bytes for sources that are not admitted client
+   * addresses (see the module comment); default 1. `Infinity` answers all, as OpenDDS does.
+   */
+  readonly maxUnadmittedStunAmplification?: number;
+}
+
+/** Defaults of {@link VerticalRouterInit}. */
+export const DEFAULT_VERTICAL_ROUTER_INIT: Readonly<Required<VerticalRouterInit>> = Object.freeze({
+  maxUnadmittedStunAmplification: 1,
+});
+
+/** Collaborators of {@link VerticalRouter}. */
+export interface VerticalRouterDeps {
+  readonly clients: GuidAddrSet;
+  readonly partitions: PartitionTable;
+  /** Fire-and-forget; must not re-enter the router. */
+  readonly send: (t: VerticalTransmit) => void;
+  readonly log: Logger;
+}
+
+/** Counters of {@link VerticalRouter}. */
+export interface VerticalRouterStats {
+  readonly received: Readonly<Record<RelayPortType, number>>;
+  readonly dropped: Readonly<Record<VerticalDropReason, number>>;
+  /** RTPS datagrams accepted for routing. */
+  readonly routed: number;
+  /** Of those, the ones no local client was a target for. */
+  readonly unrouted: number;
+  readonly directed: number;
+  readonly undirected: number;
+  /** Datagrams and bytes sent (forwarded RTPS and STUN answers). */
+  readonly sentDatagrams: number;
+  readonly sentBytes: number;
+  readonly stun: StunResponderStats;
+}
+
+/** Result of parsing an RTPS datagram's routing information (spec §8.3 step 2). */
+interface RoutingInfo {
+  readonly source: Uint8Array;
+  /** Hex prefixes of INFO_DST destinations; empty = undirected. */
+  readonly to: ReadonlySet<string>;
+}
+
+/** Submessages that do not need a preceding INFO_DST to keep a message directed (spec §8.3 step 2). */
+const INFO_KINDS: ReadonlySet<string> = new Set(['info-dst', 'info-ts', 'info-src', 'info-reply-ip4', 'info-reply']);
+
+/** The vertical routing core; see the module comment. */
+export class VerticalRouter {
+  readonly #deps: VerticalRouterDeps;
+  readonly #init: Readonly<Required<VerticalRouterInit>>;
+  readonly #log: Logger;
+  readonly #stun: StunResponder;
+  readonly #received: Record<RelayPortType, number> = { spdp: 0, sedp: 0, data: 0 };
+  readonly #dropped: Record<VerticalDropReason, number> = {
+    'rejected-address': 0, 'not-rtps-or-stun': 0, 'malformed-rtps': 0, 'unknown-source-prefix': 0, 'not-admitted': 0,
+    'stun-undecodable': 0, 'stun-amplification': 0,
+  };
+  #routed = 0;
+  #unrouted = 0;
+  #directed = 0;
+  #undirected = 0;
+  #sentDatagrams = 0;
+  #sentBytes = 0;
+  /**
+   * Per STUN datagram: the port it came in on, and (set by the `registered` event) whether its source
+   * was already an admitted client's address for that port.
+   */
+  readonly #stunContext: { port: RelayPortType; isFromAdmitted: boolean } = { port: 'spdp', isFromAdmitted: false };
+
+  /** @throws InvalidConfigError when `maxUnadmittedStunAmplification` is not a number >= 0. */
+  constructor(deps: VerticalRouterDeps, init: VerticalRouterInit = {}) {
+    this.#deps = deps;
+    this.#init = Object.freeze({ ...DEFAULT_VERTICAL_ROUTER_INIT, ...init });
+    if (!(this.#init.maxUnadmittedStunAmplification >= 0)) {
+      throw new InvalidConfigError('maxUnadmittedStunAmplification', 'must be a number >= 0');
+    }
+    this.#log = deps.log.child('vertical');
+    this.#stun = new StunResponder({
+      log: this.#log,
+      emit: (e) => {
+        // spec §8.4: GUID_PREFIX ⇒ record_activity for this port type, possibly admit.
+        const clients = this.#deps.clients;
+        const ctx = this.#stunContext;
+        ctx.isFromAdmitted = clients.isAdmittedAddress(e.guidPrefix, e.from, ctx.port);
+        clients.recordActivity(e.guidPrefix, e.from, ctx.port);
+        clients.admit(e.guidPrefix);
+      },
+    });
+  }
+
+  /** Handles one datagram received on the vertical socket of `port` from `from`. Never throws for bad input. */
+  handle(port: RelayPortType, bytes: Uint8Array, from: TransportAddress): void {
+    this.#received[port]++;
+    // spec §8.3 step 1 (OpenDDS checks before telling STUN from RTPS).
+    if (this.#deps.clients.isRejected(from)) {
+      this.#drop('rejected-address', from);
+      return;
+    }
+    const kind = classifyDatagram(bytes);
+    if (kind === 'stun') this.#handleStun(port, bytes, from);
+    else if (kind === 'rtps') this.#handleRtps(port, bytes, from);
+    else this.#drop('not-rtps-or-stun', from);
+  }
+
+  #handleStun(port: RelayPortType, bytes: Uint8Array, from: TransportAddress): void {
+    const undecodableBefore = this.#stun.stats().dropped;
+    const ctx = this.#stunContext;
+    ctx.port = port;
+    ctx.isFromAdmitted = false;
+    const response = this.#stun.handle(bytes, from);
+    if (this.#stun.stats().dropped !== undecodableBefore) {
+      this.#drop('stun-undecodable', from);
+      return;
+    }
+    if (response === undefined) return;
+    if (!this.#isStunFromAdmitted() && response.length > bytes.length * this.#init.maxUnadmittedStunAmplification) {
+      this.#drop('stun-amplification', from);
+      return;
+    }
+    this.#transmit(port, from, response);
+  }
+
+  /** Read through a method: the `registered` callback sets it during `handle`, which narrowing cannot see. */
+  #isStunFromAdmitted(): boolean {
+    return this.#stunContext.isFromAdmitted;
+  }
+
+  #handleRtps(port: RelayPortType, bytes: Uint8Array, from: TransportAddress): void {
+    let info: RoutingInfo;
+    try {
+      info = parseRoutingInfo(bytes);
+    } catch (err: unknown) {
+      // The one catch around a decoder (STYLE.md rule 7): count, log at debug, drop.
+      this.#drop('malformed-rtps', from, err);
+      return;
+    }
+    if (guidPrefixEquals(info.source, GUIDPREFIX_UNKNOWN)) {
+      this.#drop('unknown-source-prefix', from);
+      return;
+    }
+    const clients = this.#deps.clients;
+    clients.recordActivity(info.source, from, port); // step 4
+    const isDirected = info.to.size > 0;
+    if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(info.source, bytes); // step 5
+    if (clients.admit(info.source) !== 'admitted') { // step 6
+      this.#drop('not-admitted', from);
+      return;
+    }
+    this.#routed++;
+    if (isDirected) this.#directed++;
+    else this.#undirected++;
+    // step 8: local targets = admitted participants sharing a partition with the source, restricted to
+    // `to` when directed, excluding the source; every known address of this port type.
+    const source = toHex(info.source);
+    const partitions = this.#deps.partitions;
+    const candidates = isDirected ? info.to : clients.admittedPrefixes();
+    let sent = 0;
+    for (const target of candidates) {
+      if (target === source || !clients.isAdmittedHex(target)) continue;
+      if (!partitions.participantsShareAPartition(source, target)) continue;
+      for (const to of clients.addresses(target, port)) {
+        this.#transmit(port, to, bytes);
+        sent++;
+      }
+    }
+    if (sent === 0) this.#unrouted++;
+  }
+
+  #transmit(port: RelayPortType, to: TransportAddress, bytes: Uint8Array): void {
+    this.#sentDatagrams++;
+    this.#sentBytes += bytes.length;
+    this.#deps.send({ port, to, bytes });
+  }
+
+  #drop(reason: VerticalDropReason, from: TransportAddress, err?: unknown): void {
+    this.#dropped[reason]++;
+    if (this.#log.enabled) this.#log.debug('datagram dropped', { reason, from: formatAddress(from), err });
+  }
+
+  /** Counters since construction (copies). */
+  stats(): VerticalRouterStats {
+    return {
+      received: { ...this.#received },
+      dropped: { ...this.#dropped },
+      routed: this.#routed,
+      unrouted: this.#unrouted,
+      directed: this.#directed,
+      undirected: this.#undirected,
+      sentDatagrams: this.#sentDatagrams,
+      sentBytes: this.#sentBytes,
+      stun: this.#stun.stats(),
+    };
+  }
+}
+
+/**
+ * spec §8.3 step 2 (`parse_message`): the source prefix and the INFO_DST destinations. Every INFO_DST
+ * with a non-zero prefix adds a destination; a non-INFO submessage not preceded by a valid (non-zero)
+ * INFO_DST makes the message undirected for good. Decodes every submessage, so any malformed one, or
+ * trailing bytes shorter than a submessage header, throws.
+ * @throws DecodeError on malformed input.
+ */
+export function parseRoutingInfo(bytes: Uint8Array): RoutingInfo {
+  const to = new Set<string>();
+  const state = { hasValidDst: false, isUndirected: false };
+  const header = forEachSubmessage(bytes, (s) => {
+    if (s.kind === 'info-dst') {
+      state.hasValidDst = !guidPrefixEquals(s.guidPrefix, GUIDPREFIX_UNKNOWN);
+      if (state.hasValidDst) to.add(toHex(s.guidPrefix));
+    } else if (!INFO_KINDS.has(s.kind) && !state.hasValidDst) {
+      state.isUndirected = true;
+    }
+  });
+  if (state.isUndirected) to.clear();
+  return { source: header.guidPrefix.slice(0, GUID_PREFIX_LENGTH), to };
+}
