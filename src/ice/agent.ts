@@ -93,6 +93,32 @@ export class IceAgent extends AgentInput {
     this.regenerate(ep, 'host-addresses');
   }
 
+  /**
+   * Sets (`address`) or clears (`undefined`) a server-reflexive address of the endpoint learned
+   * outside the agent from `server`, e.g. the RtpsRelay's answer to the transport's relay keep-alive
+   * (spec §6.1; OpenDDS runs both independently and lists using the relay's answers as candidates as
+   * future work, PR #1895, §6.4). It becomes a server-reflexive candidate on every host base of its
+   * family (foundation from `server`), next to the one of the agent's own STUN client. A change
+   * regenerates the candidates like the agent's own srflx does (checklists restarted,
+   * `local-info-changed` with reason `server-reflexive`); the same value again is a no-op.
+   * @returns whether anything changed (false also for an unknown endpoint).
+   */
+  setServerReflexiveAddress(endpointId: string, server: TransportAddress, address: TransportAddress | undefined): boolean {
+    const ep = this.endpoints.get(endpointId);
+    if (ep === undefined) return false;
+    const key = formatAddress(server);
+    const current = ep.externalSrflx.get(key);
+    if (address === undefined) {
+      if (current === undefined) return false;
+      ep.externalSrflx.delete(key);
+    } else {
+      if (current !== undefined && addressEquals(current.address, address)) return false;
+      ep.externalSrflx.set(key, { server, address });
+    }
+    this.regenerate(ep, 'server-reflexive');
+    return true;
+  }
+
   /** ICE restart (RFC 8445 §9): new username and password, every checklist of the endpoint rebuilt. */
   restart(endpointId: string): void {
     const ep = this.endpoints.get(endpointId);

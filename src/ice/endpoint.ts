@@ -53,6 +53,11 @@ export class EndpointState {
   readonly byPeerKey = new Map<string, Checklist>();
   readonly deferred = new Map<string, DeferredCheck[]>();
   srflx: ServerReflexiveClient | undefined;
+  /**
+   * Server-reflexive addresses learned outside the agent (e.g. the RtpsRelay's answers to the
+   * transport's relay keep-alive, spec §6.1, §6.4), by `formatAddress(server)`.
+   */
+  readonly externalSrflx = new Map<string, { readonly server: TransportAddress; readonly address: TransportAddress }>();
   passwordTimer: Timer | undefined;
   /** Purges expired deferred checks while any is held (spec §5.9). */
   deferredPurge: Timer | undefined;
@@ -71,18 +76,20 @@ export class EndpointState {
     return { username: this.username, passwords: [this.password, ...this.oldPasswords.map((o) => o.password)] };
   }
 
-  /** `regenerate_agent_info` (spec §5.3): host candidates, srflx per host base of the srflx family, sorted, de-duplicated. */
+  /** `regenerate_agent_info` (spec §5.3): host candidates, srflx (own STUN client first, then external) per host base of the srflx family, sorted, de-duplicated. */
   regenerateCandidates(): void {
     const hosts = this.hostAddresses.filter((a) => usableHostAddress(a, this.allowLoopback));
     const out: LocalCandidate[] = [];
     for (const h of hosts) out.push({ address: h, base: h, type: 'host', priority: candidatePriority('host', h), foundation: hostFoundation(h) });
+    const learned: { readonly server: TransportAddress; readonly address: TransportAddress }[] = [...this.externalSrflx.values()];
     const s = this.srflx;
-    if (s?.address !== undefined) {
+    if (s?.address !== undefined) learned.unshift({ server: s.server, address: s.address });
+    for (const x of learned) {
       for (const h of hosts) {
-        if (h.family !== s.address.family) continue;
+        if (h.family !== x.address.family) continue;
         out.push({
-          address: s.address, base: h, type: 'server-reflexive',
-          priority: candidatePriority('server-reflexive', s.address), foundation: serverReflexiveFoundation(h, s.server),
+          address: x.address, base: h, type: 'server-reflexive',
+          priority: candidatePriority('server-reflexive', x.address), foundation: serverReflexiveFoundation(h, x.server),
         });
       }
     }
