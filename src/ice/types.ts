@@ -1,31 +1,13 @@
 /**
  * The ICE agent's domain types, collaborators and events (STYLE.md rules 3, 9, 12). The agent-info
- * shapes are structurally identical to `rtps/builtin/ice-agent-info.ts` so that discovery can hand
- * them through without a mapping (ice/ may not import rtps/, STYLE.md rule 1).
+ * types are `util/ice-agent-info.ts`'s, shared with `rtps/` so discovery hands them through unmapped.
  */
 import type { TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
-/** Candidate types (RFC 8445 §5.1.1; OpenDDS `IceCandidateType_t`, spec §2.1). */
-export type IceCandidateKind = 'host' | 'server-reflexive' | 'peer-reflexive' | 'relayed';
-
-/** One advertised candidate; its base is not sent (OpenDDS `Ice.h` "Not sent"). */
-export interface IceCandidateInfo {
-  readonly address: TransportAddress;
-  readonly foundation: string;
-  readonly priority: number;
-  readonly type: IceCandidateKind;
-}
-
-/** What discovery carries for one ICE endpoint (OpenDDS `AgentInfo`, spec §2.1). */
-export interface IceAgentInfo {
-  readonly type: 'full' | 'lite';
-  /** Username fragment: 32 lower-case hex characters for this agent and OpenDDS. */
-  readonly username: string;
-  readonly password: string;
-  readonly candidates: readonly IceCandidateInfo[];
-}
+export type { IceAgentInfo, IceCandidateInfo, IceCandidateKind } from '../util/ice-agent-info.js';
+import type { IceAgentInfo, IceCandidateInfo } from '../util/ice-agent-info.js';
 
 /** A local candidate with its base (RFC 8445 §5.1.1.1). */
 export interface LocalCandidate extends IceCandidateInfo {

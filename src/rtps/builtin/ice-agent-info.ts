@@ -5,7 +5,6 @@
  */
 import type { IceCandidate_t, IceGeneral_t } from '../../idl/ice.js';
 import { ICE_FULL, ICE_HOST, ICE_LITE, ICE_PEER_REFLEXIVE, ICE_RELAYED, ICE_SERVER_REFLEXIVE } from '../../idl/ice.js';
-import type { TransportAddress } from '../../util/address.js';
 import { assertNever } from '../../util/errors.js';
 import { addressFromLocator, locatorFromAddress } from '../locator.js';
 
@@ -14,23 +13,8 @@ export const ICE_KEY_SPDP = 'SPDP';
 export const ICE_KEY_SEDP = 'SEDP';
 export const ICE_KEY_DATA = 'DATA';
 
-export type IceCandidateKind = 'host' | 'server-reflexive' | 'peer-reflexive' | 'relayed';
-
-/** One advertised candidate (its base is not sent, `Ice.h` "Not sent"). */
-export interface IceCandidateInfo {
-  readonly address: TransportAddress;
-  readonly foundation: string;
-  readonly priority: number;
-  readonly type: IceCandidateKind;
-}
-
-export interface IceAgentInfo {
-  readonly type: 'full' | 'lite';
-  /** ICE username fragment (32 lower-case hex chars in OpenDDS). */
-  readonly username: string;
-  readonly password: string;
-  readonly candidates: readonly IceCandidateInfo[];
-}
+export type { IceAgentInfo, IceCandidateInfo, IceCandidateKind } from '../../util/ice-agent-info.js';
+import type { IceAgentInfo, IceCandidateKind } from '../../util/ice-agent-info.js';
 
 /** What OpenDDS's `map[key]` holds before any IceGeneral_t for it is seen. */
 const EMPTY_AGENT: IceAgentInfo = Object.freeze({ type: 'full', username: '', password: '', candidates: [] });
