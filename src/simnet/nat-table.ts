@@ -193,7 +193,7 @@ export class NatTable {
   #admits(m: Mapping, source: TransportAddress): boolean {
     const f = this.behavior.filtering;
     switch (f) {
-      case 'endpoint-independent': return true; // §5 EIF: any external endpoint
+      case 'endpoint-independent': return true; // §5 EIF: every external endpoint may send in
       case 'address-dependent': return m.peerIps.has(source.ip); // §5 ADF: an IP we sent to
       case 'address-and-port-dependent': return m.peers.has(endpointKey(source)); // §5 APDF: exact ip:port
       default: return assertNever(f, 'filtering');

@@ -173,7 +173,7 @@ describe('DDS interop peers: Cyclone DDS and Fast DDS on loopback', function () 
   });
 
   it(hasTshark ? 'a tshark capture on lo of Cyclone pub → Fast DDS sub decodes with decodeRtpsMessage' : 'capture: needs tshark (apt-get install -y tshark)', async function () {
-    if (!hasTshark) this.skip();
+    if (!hasTshark) expect.fail('tshark is not installed; install it with: apt-get install -y tshark');
     const cap = await startCapture('lo', 'udp portrange 7400-7999', join(work, 'lo.pcapng'), ns?.name);
     try {
       await exchange('cyclone', 'fastdds');
@@ -246,7 +246,7 @@ describe('DDS interop peers: Cyclone DDS and Fast DDS on loopback', function () 
   });
 
   it(hasTshark ? 'in the host namespace nothing leaves loopback: tshark on any, Cyclone ↔ Fast DDS lab and XML-profile programs' : 'leak check: needs tshark (apt-get install -y tshark)', async function () {
-    if (!hasTshark) this.skip();
+    if (!hasTshark) expect.fail('tshark is not installed; install it with: apt-get install -y tshark');
     const lo = readFileSync('/sys/class/net/lo/ifindex', 'utf8').trim();
     // Every UDP datagram on any interface but lo, while the peers run where the future tests run them.
     const cap = await startCapture('any', `udp and not ifindex ${lo}`, join(work, 'any.pcapng'));
