@@ -78,6 +78,11 @@ function labMsgsIn(packets: readonly UdpPacket[]): LabMsg[] {
 
 describe('DDS interop peers: Cyclone DDS and Fast DDS on loopback', function () {
   this.timeout(60_000);
+  // Only third-party programs run here (this file validates the harness our own interop tests use).
+  // Cyclone <-> Fast DDS discovery on a namespace with only lo occasionally misses its window (seen
+  // once in ~10 clean CI runs: Fast DDS pub -> Cyclone sub, no sample in 25 s); a bounded retry keeps
+  // that third-party flake out of CI. Our participant's interop (dds-ours.test.ts) is not retried.
+  this.retries(2);
   const peers: DdsPeer[] = [];
   let work = '';
   /**
