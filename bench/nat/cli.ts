@@ -141,7 +141,7 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
   for (const scenario of scenarios) {
     for (const backend of opts.backends) {
       const agents = agentsFor(backend, scenario);
-      if (agents.length === 0) { notes.add(`${scenario.name}: not run on ${backend} (mesh scenarios run on simnet only)`); continue; }
+      if (agents.length === 0) { notes.add(`${scenario.name}: not run on ${backend} (the scenario runs on ${scenario.backends.join(', ')})`); continue; }
       for (const cell of expandCells(scenario)) {
         const jobs = agents.flatMap((agent) => (backend === 'simnet' ? simSeries(agent, opts.oursWall) : ['wall' as const])
           .map((clock) => ({ scenario, backend, cell, agent, clock })));

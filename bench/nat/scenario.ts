@@ -35,6 +35,8 @@ export interface PairScenario {
   /** A run that has not connected this long after both sides got the other's info counts as failed. */
   readonly timeoutMs: number;
   readonly agents: readonly AgentName[];
+  /** Backends the scenario runs on (default both; a sweep of RTT or loss needs link emulation the netns lab may lack). */
+  readonly backends: readonly Backend[];
 }
 
 /** `n` agents in a full mesh, agent i behind `nats[i % nats.length]` (simnet only). */
@@ -50,6 +52,8 @@ export interface MeshScenario {
   readonly seed: number;
   readonly timeoutMs: number;
   readonly agents: readonly AgentName[];
+  /** Always `['simnet']` for now: the netns lab has two hosts. */
+  readonly backends: readonly Backend[];
 }
 
 export type Scenario = PairScenario | MeshScenario;
@@ -150,11 +154,11 @@ class Reader {
   }
 }
 
-const COMMON = ['name', 'description', 'kind', 'runs', 'seed', 'timeoutMs', 'agents', 'rttMs', 'lossPercent'];
+const COMMON = ['name', 'description', 'kind', 'runs', 'seed', 'timeoutMs', 'agents', 'rttMs', 'lossPercent', 'backends'];
 
 /**
  * Validates a parsed scenario. Defaults: `runs` 5, `seed` 1, `timeoutMs` 10,000, `agents` ours and
- * werift, `rttMs` 20, `lossPercent` 0.
+ * werift, `rttMs` 20, `lossPercent` 0, `backends` both (pair) or simnet (mesh).
  * @param source names the input in error messages (a file path).
  * @throws ScenarioError naming the field and the problem.
  */
@@ -172,7 +176,7 @@ export function parseScenario(value: unknown, source: string): Scenario {
   if (kind === 'pair') {
     r.rejectUnknown([...COMMON, 'left', 'right']);
     return {
-      name, description, kind, runs, seed, timeoutMs, agents,
+      name, description, kind, runs, seed, timeoutMs, agents, backends: r.enums('backends', BACKENDS, BACKENDS),
       left: r.enums('left', NAT_KINDS), right: r.enums('right', NAT_KINDS),
       rttMs: r.numbers('rttMs', 0, 5_000, false, [20]), lossPercent: r.numbers('lossPercent', 0, 90, false, [0]),
     };
@@ -180,7 +184,10 @@ export function parseScenario(value: unknown, source: string): Scenario {
   if (kind === 'mesh') {
     r.rejectUnknown([...COMMON, 'participants', 'nats']);
     const participants = r.numbers('participants', 2, MAX_PARTICIPANTS, true);
+    const backends = r.enums('backends', BACKENDS, ['simnet']);
+    if (backends.includes('netns')) r.fail('backends', 'a mesh runs on simnet only (the netns lab has two hosts)');
     return {
+      backends,
       name, description, kind, runs, seed, timeoutMs, agents, participants, nats: r.enums('nats', NAT_KINDS),
       rttMs: r.number('rttMs', 0, 5_000, 20, false), lossPercent: r.number('lossPercent', 0, 90, 0, false),
     };
@@ -240,6 +247,6 @@ export function isExpectedToConnect(left: NatKind, right: NatKind): boolean {
 
 /** Which backends can run an agent: aioice and libnice exist only as processes (netns). */
 export function agentsFor(backend: Backend, s: Scenario): readonly AgentName[] {
-  if (backend === 'netns' && s.kind === 'mesh') return [];
+  if (!s.backends.includes(backend)) return [];
   return s.agents.filter((a) => backend === 'netns' || a === 'ours' || a === 'werift');
 }
