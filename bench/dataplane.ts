@@ -45,7 +45,7 @@ function benchConfig(domainId: number): DdsConfigInput {
   const base = 7400 + 250 * domainId + 10;
   return {
     rtpsDiscovery: { spdpSendAddrs: `127.0.0.1:${base},127.0.0.1:${base + 2}`, resendPeriod: 1, leaseDuration: 10 },
-    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0 },
+    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0, ...(process.env["DP_MSG"] !== undefined && { maxMessageSize: Number(process.env["DP_MSG"]) }) },
   };
 }
 

@@ -84,6 +84,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       history: qos.history, depth: qos.depth, maxSamples: qos.maxSamples, durability: qos.durability,
       heartbeatPeriodMs: host.config.transport.heartbeatPeriodMs, nackResponseDelayMs: host.config.transport.nakResponseDelayMs,
       maxDatagramSize: max, fragmentSize: Math.min(max - DATA_FRAG_DATAGRAM_OVERHEAD - INLINE_QOS_RESERVE, 65_000),
+      maxUnackedBytes: host.config.transport.maxUnackedBytes,
     });
     const core = this.#core;
     host.transport.addLocalEndpoint({

@@ -99,6 +99,11 @@ export class RtpsWriter {
   #heartbeatAt: number | undefined;
   #wasFull = false;
   #allAckedUpTo = 0;
+  /** Flow control: payload octets per SN written while reliable readers were matched and not yet acknowledged by all. */
+  readonly #unacked = new Map<number, number>();
+  #unackedBytes = 0;
+  /** When a HEARTBEAT last asked for an answer (see {@link RtpsWriter.handleTimeout}). */
+  #lastSolicitAt = Number.NEGATIVE_INFINITY;
 
   /** @throws InvalidConfigError */
   constructor(deps: WriterDeps, init: WriterInit = {}) {
@@ -125,6 +130,11 @@ export class RtpsWriter {
   /** Changes held in the history cache. */
   get historySize(): number {
     return this.#history.size;
+  }
+
+  /** Payload octets written and not yet acknowledged by every reliable reader (flow control). */
+  get unacknowledgedBytes(): number {
+    return this.#unackedBytes;
   }
 
   /** Dropped inputs by reason (a live view; do not mutate). */
@@ -186,13 +196,17 @@ export class RtpsWriter {
    */
   write(input: WriteInput): WriteResult {
     const instanceKey = input.instanceKey ?? '';
-    if (this.#history.size >= this.#config.maxSamples && !this.#history.replacesOnAdd(instanceKey)) {
+    if ((this.#history.size >= this.#config.maxSamples && !this.#history.replacesOnAdd(instanceKey)) || this.#isThrottled()) {
       this.#wasFull = true;
       return { kind: 'history-full', historySize: this.#history.size };
     }
     const sn = ++this.#lastSN;
     const change = this.#makeChange(sn, instanceKey, input);
     this.#history.add(change);
+    if (this.#reliableCount > 0 && this.#config.maxUnackedBytes > 0) {
+      this.#unacked.set(sn, change.payloadBytes);
+      this.#unackedBytes += change.payloadBytes;
+    }
     if (this.#proxies.size > 0) {
       for (const chunk of change.chunks) this.#deps.send({ to: 'all-matched', submessages: chunk });
     }
@@ -243,9 +257,13 @@ export class RtpsWriter {
     if (this.#heartbeatAt !== undefined && this.#heartbeatAt <= now) {
       this.#heartbeatAt = undefined;
       let sent = false;
+      // With flow control on, a HEARTBEAT after a small burst is final (no ACKNACK wanted, as
+      // Cyclone DDS does): a reader still NACKs what it misses, and at least one HEARTBEAT per
+      // period, or once a quarter of the window is unacknowledged, asks for an answer.
+      const isFinal = this.#mayOmitAck(now);
       for (const p of this.#proxies.all) {
         if (p.isReliable && p.ackedUpTo < this.#lastSN) {
-          if (p.lastHeartbeatAt < now) this.#sendControl(p, []);
+          if (p.lastHeartbeatAt < now) this.#sendControl(p, [], [], true, isFinal);
           sent = true;
         }
       }
@@ -259,7 +277,22 @@ export class RtpsWriter {
     this.#proxies.clear();
     this.#reliableCount = 0;
     this.#history.clear();
+    this.#unacked.clear();
+    this.#unackedBytes = 0;
     this.#heartbeatAt = undefined;
+  }
+
+  /** Flow control: a keep-all writer with reliable readers waits while the window is full. */
+  #isThrottled(): boolean {
+    const max = this.#config.maxUnackedBytes;
+    return max > 0 && this.#config.history === 'keep-all' && this.#reliableCount > 0 && this.#unackedBytes >= max;
+  }
+
+  /** True when the next HEARTBEAT may be final (see handleTimeout). */
+  #mayOmitAck(now: number): boolean {
+    const max = this.#config.maxUnackedBytes;
+    return max > 0 && this.#unackedBytes * 4 < max && this.#unacked.size * 4 < this.#config.maxSamples
+      && now - this.#lastSolicitAt < this.#config.heartbeatPeriodMs;
   }
 
   #armHeartbeat(at: number): void {
@@ -288,7 +321,7 @@ export class RtpsWriter {
         serializedData: isKey ? undefined : payload,
         serializedKey: isKey ? payload : undefined,
       };
-      return { sequenceNumber: sn, instanceKey, chunks: [[infoTs, data]], totalFragments: 0, fragmentsPerChunk: 0 };
+      return { sequenceNumber: sn, instanceKey, chunks: [[infoTs, data]], totalFragments: 0, fragmentsPerChunk: 0, payloadBytes: payload.length };
     }
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.
     const total = Math.ceil(payload.length / fragmentSize);
@@ -316,7 +349,7 @@ export class RtpsWriter {
       };
       chunks.push([infoTs, frag]);
     }
-    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk };
+    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk, payloadBytes: payload.length };
   }
 
   #onAckNack(prefix: GuidPrefix, a: AckNackSubmessage): void {
@@ -414,10 +447,15 @@ export class RtpsWriter {
       const sns = Array.from(proxy.requested).sort((x, y) => x - y);
       proxy.requested.clear();
       const suppress = this.#config.nackSuppressionDurationMs > 0;
+      // One repair resends at most the flow-control window; the HEARTBEAT that ends it makes the
+      // reader NACK the rest, paced by its answers instead of one burst that overruns it again.
+      let budget = this.#config.maxUnackedBytes > 0 ? this.#config.maxUnackedBytes : Number.POSITIVE_INFINITY;
       for (const sn of sns) {
         if (sn <= proxy.ackedUpTo) continue;
         const change = sn < proxy.firstRelevant ? undefined : this.#history.get(sn);
         if (change !== undefined) {
+          if (budget <= 0) continue;
+          budget -= change.payloadBytes;
           for (const chunk of change.chunks) this.#deps.send({ to, submessages: chunk });
           proxy.requestedFragments.delete(sn);
           if (suppress) proxy.repairedAt.set(sn, now);
@@ -469,7 +507,7 @@ export class RtpsWriter {
    * not acknowledged past it), `extra` control submessages and a HEARTBEAT, split over as few
    * datagrams as fit. The GAPs come first so a reader that gets the HEARTBEAT has them too.
    */
-  #sendControl(proxy: ReaderProxy, gaps: readonly number[], extra: readonly Submessage[] = [], withHeartbeat = true): void {
+  #sendControl(proxy: ReaderProxy, gaps: readonly number[], extra: readonly Submessage[] = [], withHeartbeat = true, isFinal = false): void {
     const out: Submessage[] = [];
     if (proxy.firstRelevant > 1 && proxy.ackedUpTo < proxy.firstRelevant - 1) {
       out.push(this.#gap(proxy, 1, proxy.firstRelevant, []));
@@ -488,6 +526,7 @@ export class RtpsWriter {
     for (const s of extra) out.push(s);
     if (withHeartbeat) {
       proxy.lastHeartbeatAt = this.#deps.clock.now();
+      if (!isFinal) this.#lastSolicitAt = proxy.lastHeartbeatAt;
       const first = this.#history.firstSequenceNumber() ?? this.#lastSN + 1;
       const hb: HeartbeatSubmessage = {
         kind: 'heartbeat',
@@ -497,8 +536,8 @@ export class RtpsWriter {
         firstSN: first,
         lastSN: this.#lastSN,
         count: (this.#heartbeatCount = (this.#heartbeatCount + 1) | 0),
-        // Not final: the reader answers, so acknowledgements (and memory release) follow.
-        isFinal: false,
+        // Not final (but see handleTimeout): the reader answers, so acknowledgements (and memory release) follow.
+        isFinal,
         isLiveliness: false,
       };
       out.push(hb);
@@ -546,7 +585,14 @@ export class RtpsWriter {
     let min = this.#lastSN;
     for (const p of this.#proxies.all) if (p.isReliable && p.ackedUpTo < min) min = p.ackedUpTo;
     if (this.#config.durability === 'volatile' && min > 0) this.#history.removeUpTo(min);
-    if (this.#wasFull && this.#history.size < this.#config.maxSamples) {
+    if (this.#unacked.size > 0) {
+      for (const [sn, bytes] of this.#unacked) {
+        if (sn > min && this.#reliableCount > 0) break;
+        this.#unacked.delete(sn);
+        this.#unackedBytes -= bytes;
+      }
+    }
+    if (this.#wasFull && this.#history.size < this.#config.maxSamples && !this.#isThrottled()) {
       this.#wasFull = false;
       this.#deps.emit({ kind: 'history-space-available', historySize: this.#history.size });
     }
