@@ -16,6 +16,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { printResults } from '../support/report.js';
+import { PeerToolMissingError, requirePeerTool } from '../../test/interop/peers/index.js';
 import { NetnsCell } from './netns-runner.js';
 import { ProgressBar } from './progress.js';
 import { benchResults, matrixTable, plotSpecs, renderMarkdown, spreadTable } from './report.js';
@@ -138,9 +139,20 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
   const records: RunRecord[] = [];
   const notes = new Set<string>();
   const units: { scenario: Scenario; backend: Backend; cell: Cell; jobs: Job[] }[] = [];
+  const missing = new Set<AgentName>();
+  for (const agent of ['aioice', 'libnice'] as const) {
+    if (!opts.backends.includes('netns') || !scenarios.some((s) => agentsFor('netns', s).includes(agent))) continue;
+    try {
+      await requirePeerTool(agent);
+    } catch (err: unknown) {
+      if (!(err instanceof PeerToolMissingError)) throw err;
+      missing.add(agent);
+      notes.add(`${agent} left out: ${err.message}`);
+    }
+  }
   for (const scenario of scenarios) {
     for (const backend of opts.backends) {
-      const agents = agentsFor(backend, scenario);
+      const agents = agentsFor(backend, scenario).filter((a) => !missing.has(a));
       if (agents.length === 0) { notes.add(`${scenario.name}: not run on ${backend} (the scenario runs on ${scenario.backends.join(', ')})`); continue; }
       for (const cell of expandCells(scenario)) {
         const jobs = agents.flatMap((agent) => (backend === 'simnet' ? simSeries(agent, opts.oursWall) : ['wall' as const])

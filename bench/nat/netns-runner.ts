@@ -6,13 +6,13 @@
  * harness's: wall ms from both peers having the other's parameters to both reporting connected.
  *
  * Link emulation: the cell's RTT and loss are applied with `tc netem` on the six access-link egresses
- * (a quarter of the RTT each, as on simnet) when the kernel has `sch_netem`; otherwise the cell runs at
+ * (a quarter of the RTT and `perLinkLoss` each, as on simnet) when the kernel has `sch_netem`; otherwise the cell runs at
  * veth latency and every record says so (`linkEmulated: false`).
  */
 import { connectPeers, startPeer, type IcePeer } from '../../test/interop/peers/index.js';
 import { LAB_ADDRESS_PREFIXES, NetnsLab, requireLab, type NatMode } from '../../test/support/netns-lab.js';
 import type { RunOutcome } from './sim-runner.js';
-import type { AgentName, NatKind, PairCell } from './scenario.js';
+import { perLinkLoss, type AgentName, type NatKind, type PairCell } from './scenario.js';
 
 /** The lab's nft mode for a bench NAT kind (docs/real-nat-lab.md). */
 export function labModeOf(kind: NatKind): NatMode {
@@ -50,7 +50,7 @@ export class NetnsCell {
       if (cell.rttMs === 0 && cell.lossPercent === 0) return new NetnsCell(lab, true, null);
       const oneWay = `${cell.rttMs / 4}ms`;
       for (const [ns, dev] of EGRESSES) {
-        const r = await lab.exec(ns, ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'netem', 'delay', oneWay, 'loss', `${cell.lossPercent}%`], { timeoutMs: 10_000 });
+        const r = await lab.exec(ns, ['tc', 'qdisc', 'replace', 'dev', dev, 'root', 'netem', 'delay', oneWay, 'loss', `${(100 * perLinkLoss(cell.lossPercent)).toFixed(3)}%`], { timeoutMs: 10_000 });
         if (r.code !== 0) {
           return new NetnsCell(lab, false, `tc netem unavailable (${r.stderr.trim() || `exit ${String(r.code)}`}): ran at veth latency, no loss`);
         }

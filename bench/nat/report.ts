@@ -156,8 +156,8 @@ export function renderMarkdown(input: ReportInput): string {
   for (const sc of input.scenarios) {
     out.push(`## ${sc.name}`, '', sc.description, '');
     out.push(sc.kind === 'pair'
-      ? `Left NATs ${sc.left.join(', ')}; right NATs ${sc.right.join(', ')}; RTT ${sc.rttMs.join('/')} ms; loss ${sc.lossPercent.join('/')} % per link direction; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`
-      : `Participants ${sc.participants.join('/')} behind ${sc.nats.join(', ')} (round robin), full mesh; RTT ${sc.rttMs} ms; loss ${sc.lossPercent} %; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`, '');
+      ? `Left NATs ${sc.left.join(', ')}; right NATs ${sc.right.join(', ')}; RTT ${sc.rttMs.join('/')} ms; loss ${sc.lossPercent.join('/')} % per one-way path; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`
+      : `Participants ${sc.participants.join('/')} behind ${sc.nats.join(', ')} (round robin), full mesh; RTT ${sc.rttMs} ms; loss ${sc.lossPercent} % per one-way path; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`, '');
     for (const b of input.backends) {
       const m = matrixTable(sc, b, input.summaries);
       if (m !== undefined) out.push(`### ${b}: setup time (median ms)`, '', m, '');
@@ -219,15 +219,20 @@ export function heatmapSpec(scenario: Scenario, backend: Backend, summaries: rea
     label: matrixEntry(s),
   }));
   const order = AXIS_NATS.filter((n) => values.some((v) => v.left === n || v.right === n));
+  const times = values.flatMap((v) => (v.setup === null ? [] : [v.setup]));
+  // Labels turn white on the dark half of the (log) colour scale.
+  const darkAbove = times.length === 0 ? 0 : Math.sqrt(Math.min(...times) * Math.max(...times));
   return {
     name: `heatmap-${scenario.name}-${backend}`,
-    title: `${scenario.name} on ${backend}: median setup time (ms), ✗ = failed`,
+    title: `${scenario.name} on ${backend}: median setup time (ms), ✗ = failed${mine.every((s) => s.linkEmulated) ? '' : ' (RTT and loss not emulated: veth latency)'}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       data: { values },
-      facet: { column: { field: 'agent', type: 'nominal', title: null, header: { labelFontSize: 14, labelFontWeight: 'bold' } } },
+      facet: {
+        column: { field: 'agent', type: 'nominal', title: null, sort: orderedSeries(mine).map(seriesLabel), header: { labelFontSize: 14, labelFontWeight: 'bold' } },
+      },
       spec: {
-        width: 56 * order.length, height: 40 * order.length,
+        width: 64 * order.length, height: 40 * order.length,
         layer: [
           { mark: { type: 'rect', stroke: 'white' }, encoding: {
             x: { field: 'right', type: 'ordinal', sort: order, title: 'right NAT', axis: { labelAngle: -30 } },
@@ -236,7 +241,8 @@ export function heatmapSpec(scenario: Scenario, backend: Backend, summaries: rea
           } },
           { mark: { type: 'text', fontSize: 11 }, encoding: {
             x: { field: 'right', type: 'ordinal', sort: order }, y: { field: 'left', type: 'ordinal', sort: order },
-            text: { field: 'label' }, color: { value: 'black' },
+            text: { field: 'label' },
+            color: { condition: { test: `datum.setup !== null && datum.setup > ${darkAbove}`, value: 'white' }, value: 'black' },
           } },
         ],
       },
@@ -249,12 +255,12 @@ export function heatmapSpec(scenario: Scenario, backend: Backend, summaries: rea
 export function cdfSpec(scenario: Scenario, records: readonly RunRecord[]): PlotSpec | undefined {
   const mine = records.filter((r) => r.scenario === scenario.name && r.connected && r.setupMs !== null);
   if (mine.length === 0) return undefined;
-  const values: { series: string; x: number; p: number }[] = [];
+  const values: { agent: string; backend: string; x: number; p: number }[] = [];
   const keys = [...new Set(mine.map((r) => `${r.backend}|${seriesOf(r)}`))];
   for (const k of keys) {
     const [backend, series] = k.split('|');
     const xs = mine.filter((r) => `${r.backend}|${seriesOf(r)}` === k).map((r) => r.setupMs ?? 0);
-    for (const pt of cdf(xs)) values.push({ series: `${seriesLabel(series ?? '')}, ${backend ?? ''}`, x: Math.max(pt.x, 0.1), p: pt.p });
+    for (const pt of cdf(xs)) values.push({ agent: seriesLabel(series ?? ''), backend: backend ?? '', x: Math.max(pt.x, 0.1), p: pt.p });
   }
   return {
     name: `cdf-${scenario.name}`,
@@ -266,7 +272,8 @@ export function cdfSpec(scenario: Scenario, records: readonly RunRecord[]): Plot
       encoding: {
         x: { field: 'x', type: 'quantitative', title: 'setup time (ms, log)', scale: { type: 'log' } },
         y: { field: 'p', type: 'quantitative', title: 'share of runs', scale: { domain: [0, 1] } },
-        color: { field: 'series', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 320 } },
+        color: { field: 'agent', type: 'nominal', title: 'agent', legend: { orient: 'bottom', columns: 3, labelLimit: 320 } },
+        strokeDash: { field: 'backend', type: 'nominal', title: 'backend', legend: { orient: 'bottom' } },
       },
       config: { font: 'DejaVu Sans' },
     },
@@ -283,13 +290,13 @@ export function checksSpec(scenario: Scenario, summaries: readonly CellSummary[]
     title: `${scenario.name}: STUN checks sent per connected pair (median, simnet)`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-      data: { values }, height: 220, width: { step: 9 },
+      data: { values }, width: 360, height: { step: 9 },
       mark: 'bar',
       encoding: {
-        x: { field: 'cell', type: 'nominal', title: null, axis: { labelAngle: -60, labelLimit: 260 } },
-        xOffset: { field: 'agent' },
-        y: { field: 'checks', type: 'quantitative', title: 'Binding requests / pair' },
-        color: { field: 'agent', type: 'nominal', title: null, legend: { orient: 'top' } },
+        y: { field: 'cell', type: 'nominal', title: null, sort: null, axis: { labelLimit: 440 } },
+        yOffset: { field: 'agent' },
+        x: { field: 'checks', type: 'quantitative', title: 'Binding requests per pair' },
+        color: { field: 'agent', type: 'nominal', title: null, legend: { orient: 'top', labelLimit: 400 } },
       },
       config: { font: 'DejaVu Sans' },
     },
@@ -306,14 +313,14 @@ export function sweepSpec(scenario: Scenario, summaries: readonly CellSummary[])
     agent: `${seriesLabel(s.series)}, ${s.backend}`, median: s.setupMs?.median, min: s.setupMs?.min, max: s.setupMs?.max,
   }));
   if (values.length === 0) return undefined;
-  const title = param === 'participants' ? 'participants' : param === 'lossPercent' ? 'loss per link direction (%)' : 'RTT (ms)';
+  const title = param === 'participants' ? 'participants' : param === 'lossPercent' ? 'loss per one-way path (%)' : 'RTT (ms)';
   return {
     name: `sweep-${scenario.name}`,
     title: `${scenario.name}: median setup time (min–max band) vs ${title}`,
     spec: {
       $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
       width: 420, height: 240, data: { values },
-      encoding: { x: { field: 'x', type: 'quantitative', title }, color: { field: 'agent', type: 'nominal', title: null, legend: { orient: 'bottom' } } },
+      encoding: { x: { field: 'x', type: 'quantitative', title }, color: { field: 'agent', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } } },
       layer: [
         { mark: { type: 'errorband', opacity: 0.2 }, encoding: { y: { field: 'min', type: 'quantitative', title: 'setup ms' }, y2: { field: 'max' } } },
         { mark: { type: 'line', point: true }, encoding: { y: { field: 'median', type: 'quantitative' } } },

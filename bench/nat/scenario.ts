@@ -7,7 +7,8 @@
  *
  * Units: `rttMs` is the round trip left↔right and host↔STUN server (each access link carries a quarter
  * of it each way, as `twoNatTopology` and the netns lab's netem qdiscs do); `lossPercent` is the loss
- * per access-link direction, so a one-way path host→host crosses two lossy links.
+ * on every one-way path (host→host, host→server): each of the path's two access links drops
+ * {@link perLinkLoss} of it, independently.
  */
 
 /** NAT behaviours the bench knows, in the cone vocabulary (RFC 4787 terms in `docs/simnet.md`). */
@@ -243,6 +244,14 @@ export function expandCells(s: Scenario): readonly Cell[] {
 export function isExpectedToConnect(left: NatKind, right: NatKind): boolean {
   const bad = (x: NatKind, y: NatKind): boolean => x === 'symmetric' && (y === 'port-restricted' || y === 'symmetric');
   return !bad(left, right) && !bad(right, left);
+}
+
+/**
+ * Loss probability per access link (0–1) that gives `pathLossPercent` % on a one-way path crossing two
+ * such links: 1 − √(1 − p).
+ */
+export function perLinkLoss(pathLossPercent: number): number {
+  return 1 - Math.sqrt(1 - pathLossPercent / 100);
 }
 
 /** Which backends can run an agent: aioice and libnice exist only as processes (netns). */

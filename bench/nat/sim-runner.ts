@@ -20,7 +20,7 @@ import { silentLogger } from '../../src/util/logger.js';
 import { SeededRandom } from '../../src/util/prng.js';
 import { PlainStunServer } from './plain-stun-server.js';
 import { RealtimePump } from './realtime-pump.js';
-import type { Cell, NatKind } from './scenario.js';
+import { perLinkLoss, type Cell, type NatKind } from './scenario.js';
 import { WeriftSimPeer, type WeriftLocal } from './werift-sim.js';
 
 const STUN: TransportAddress = { family: 'IPv4', ip: TWO_NAT_ADDRESSES.server, port: 3478 };
@@ -57,7 +57,7 @@ interface Topology {
 
 /** The cell's network: pair = `twoNatTopology`; mesh = one NAT (or public host) per participant, all links rtt/4 each way. */
 function buildTopology(cell: Cell, seed: number): Topology {
-  const loss = cell.lossPercent / 100;
+  const loss = perLinkLoss(cell.lossPercent);
   if (cell.kind === 'pair') {
     const t = twoNatTopology({ left: natSpecOf(cell.left), right: natSpecOf(cell.right), rttMs: cell.rttMs, loss, seed, recordTrace: false });
     return { network: t.network, hosts: [t.left, t.right], server: t.server };

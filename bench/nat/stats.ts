@@ -96,6 +96,8 @@ export interface CellSummary {
   readonly checksPerPair: Spread | undefined;
   /** Distinct failure reasons, most frequent first. */
   readonly reasons: readonly string[];
+  /** Every run had the cell's RTT and loss applied. */
+  readonly linkEmulated: boolean;
 }
 
 /** Groups records by (backend, cell, series) in first-seen order and summarises each group. */
@@ -121,6 +123,7 @@ export function summarize(records: readonly RunRecord[]): readonly CellSummary[]
       setupMs: spread(ok.map((r) => r.setupMs ?? Number.NaN)),
       checksPerPair: spread(ok.flatMap((r) => (r.checksPerPair === null ? [] : [r.checksPerPair]))),
       reasons: [...counts.entries()].sort((a, b) => b[1] - a[1]).map(([reason]) => reason),
+      linkEmulated: g.every((r) => r.linkEmulated),
     });
   }
   return out;

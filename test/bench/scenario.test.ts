@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  agentsFor, cellId, expandCells, isExpectedToConnect, NAT_KINDS, parseScenario, parseScenarioText, ScenarioError,
+  agentsFor, cellId, perLinkLoss, expandCells, isExpectedToConnect, NAT_KINDS, parseScenario, parseScenarioText, ScenarioError,
 } from '../../bench/nat/scenario.js';
 
 const DIR = fileURLToPath(new URL('../../bench/scenarios/', import.meta.url));
@@ -97,6 +97,12 @@ describe('bench/nat scenario', () => {
     expect(agentsFor('netns', s)).to.deep.equal([]);
     const both = parseScenario({ name: 'a', left: ['none'], right: ['none'], agents: ['ours', 'aioice'] }, 'inline');
     expect(agentsFor('netns', both)).to.deep.equal(['ours', 'aioice']);
+  });
+
+  it('spreads a one-way path loss over its two access links', () => {
+    expect(perLinkLoss(0)).to.equal(0);
+    const p = perLinkLoss(30);
+    expect(1 - (1 - p) ** 2).to.be.closeTo(0.3, 1e-12);
   });
 
   it('every shipped scenario file parses', () => {

@@ -31,7 +31,7 @@ describe('bench/nat simnet runner', function () {
     expect(o.reason).to.be.a('string').and.not.match(/not connected within/);
   });
 
-  it('ours under 30 % loss per link still connects (seeded) and sends more checks than without loss', async () => {
+  it('ours under 30 % loss per one-way path still connects (seeded) and sends more checks than without loss', async () => {
     const clean = await runOursVirtual(pair('port-restricted', 'port-restricted'), 3, 15_000);
     const lossy = await runOursVirtual(pair('port-restricted', 'port-restricted', 20, 30), 3, 15_000);
     expect(lossy.connected, lossy.reason ?? '').to.equal(true);
