@@ -7,7 +7,8 @@
  * (`bench/support/report.ts`) instead. `--report <dir>` also writes `runs.jsonl` (every run),
  * `summary.json`, `report.md`, one SVG per plot and `plots.html`; `--png <file>` screenshots
  * `plots.html` with headless Chromium (`apt-get install -y chromium`). A progress bar goes to stderr
- * (`--quiet` silences it). docs/bench.md is the guide.
+ * (`--quiet` silences it). `--from <runs.jsonl>` re-renders an earlier run's records instead of running.
+ * docs/bench.md is the guide.
  */
 import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -34,7 +35,7 @@ class UsageError extends Error {
 }
 
 const USAGE = `usage: npm run bench:nat -- [--scenario <file|name>[,...]] [--runs N] [--backend simnet|netns|simnet,netns]
-                          [--json] [--report <dir>] [--png <file>] [--ours-wall] [--quiet]
+                          [--json] [--report <dir>] [--png <file>] [--ours-wall] [--quiet] [--from <runs.jsonl>]
   scenario names: the files in bench/scenarios/ without .json (default nat-matrix)`;
 
 interface Options {
@@ -46,6 +47,8 @@ interface Options {
   readonly png: string | undefined;
   readonly oursWall: boolean;
   readonly quiet: boolean;
+  /** Re-render from a `runs.jsonl` of an earlier run instead of running. */
+  readonly from: string | undefined;
 }
 
 /** Parses argv (after the script); throws {@link UsageError} naming the bad flag. */
@@ -58,6 +61,7 @@ export function parseArgs(argv: readonly string[]): Options {
   let png: string | undefined;
   let oursWall = false;
   let quiet = false;
+  let from: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i] ?? '';
     const value = (): string => {
@@ -87,13 +91,14 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--png': png = value(); break;
       case '--ours-wall': oursWall = true; break;
       case '--quiet': quiet = true; break;
+      case '--from': from = value(); break;
       case '--help': throw new UsageError('');
       default: throw new UsageError(`unknown argument ${JSON.stringify(flag)}`);
     }
   }
   if (scenarios.length === 0) scenarios = ['nat-matrix'];
   if (png !== undefined && reportDir === undefined) throw new UsageError('--png needs --report <dir> (it screenshots the report\'s plots.html)');
-  return { scenarios, runs, backends: [...new Set(backends)], json, reportDir, png, oursWall, quiet };
+  return { scenarios, runs, backends: [...new Set(backends)], json, reportDir, png, oursWall, quiet, from };
 }
 
 /** A scenario by file path or by name in bench/scenarios/. */
@@ -153,7 +158,7 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
   for (const scenario of scenarios) {
     for (const backend of opts.backends) {
       const agents = agentsFor(backend, scenario).filter((a) => !missing.has(a));
-      if (agents.length === 0) { notes.add(`${scenario.name}: not run on ${backend} (the scenario runs on ${scenario.backends.join(', ')})`); continue; }
+      if (agents.length === 0) continue;
       for (const cell of expandCells(scenario)) {
         const jobs = agents.flatMap((agent) => (backend === 'simnet' ? simSeries(agent, opts.oursWall) : ['wall' as const])
           .map((clock) => ({ scenario, backend, cell, agent, clock })));
@@ -193,6 +198,24 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
   return { records, notes: [...notes] };
 }
 
+/** Records of an earlier run (`--from`), restricted to the scenarios and backends asked for. */
+function loadRecords(path: string, scenarios: readonly Scenario[], backends: readonly Backend[]): { records: RunRecord[]; notes: string[] } {
+  if (!existsSync(path)) throw new UsageError(`--from: ${path} not found`);
+  const records: RunRecord[] = [];
+  for (const [i, line] of readFileSync(path, 'utf8').split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const v: unknown = JSON.parse(line);
+    const ok = typeof v === 'object' && v !== null && typeof Reflect.get(v, 'scenario') === 'string' && typeof Reflect.get(v, 'connected') === 'boolean'
+      && typeof Reflect.get(v, 'linkEmulated') === 'boolean';
+    if (!ok) throw new UsageError(`--from: ${path}:${i + 1} is not a run record`);
+    // Checked above for the fields the report branches on; the file is this CLI's own output.
+    const r = v as RunRecord;
+    if (scenarios.some((s) => s.name === r.scenario) && backends.includes(r.backend)) records.push(r);
+  }
+  const notes = records.some((r) => !r.linkEmulated) ? ['netns: RTT and loss were not emulated in some cells (no tc netem): they ran at veth latency, no loss'] : [];
+  return { records, notes };
+}
+
 async function weriftVersion(): Promise<string> {
   const pkg: unknown = JSON.parse(readFileSync(fileURLToPath(new URL('../../node_modules/werift-ice/package.json', import.meta.url)), 'utf8'));
   const v: unknown = typeof pkg === 'object' && pkg !== null ? Reflect.get(pkg, 'version') : undefined;
@@ -204,6 +227,13 @@ async function weriftVersion(): Promise<string> {
 function svgHeight(svg: string): number {
   const m = /height="(\d+(?:\.\d+)?)"/.exec(svg);
   return m === null ? 400 : Number(m[1]);
+}
+
+/** The command that reproduces the report (without `--from`, which only re-renders its records). */
+function commandLine(): string {
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--from');
+  return `npm run bench:nat -- ${args.filter((_, k) => at < 0 || (k !== at && k !== at + 1)).join(' ')}`;
 }
 
 async function writeReport(opts: Options, dir: string, scenarios: readonly Scenario[], records: readonly RunRecord[], notes: readonly string[]): Promise<void> {
@@ -219,7 +249,7 @@ async function writeReport(opts: Options, dir: string, scenarios: readonly Scena
     plots.push({ file: `${p.name}.svg`, title: p.title, svg });
   }
   const md = renderMarkdown({
-    title: 'NAT-traversal bench report', command: `npm run bench:nat -- ${process.argv.slice(2).join(' ')}`,
+    title: 'NAT-traversal bench report', command: commandLine(),
     generatedAt: new Date().toISOString(), environment: await weriftVersion(), scenarios, backends: opts.backends,
     summaries, records, plots, notes,
   });
@@ -244,7 +274,13 @@ async function writeReport(opts: Options, dir: string, scenarios: readonly Scena
 async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const scenarios = opts.scenarios.map(loadScenario);
-  const { records, notes } = await runAll(opts, scenarios);
+  const { records, notes } = opts.from === undefined ? await runAll(opts, scenarios) : loadRecords(opts.from, scenarios, opts.backends);
+  if (opts.from !== undefined) notes.unshift('re-rendered (`--from`) from the records (`runs.jsonl`) of an earlier run of this command');
+  for (const sc of scenarios) {
+    for (const b of opts.backends) {
+      if (!sc.backends.includes(b)) notes.unshift(`${sc.name}: not run on ${b} (the scenario runs on ${sc.backends.join(', ')})`);
+    }
+  }
   const summaries = summarize(records);
   if (opts.json) {
     printResults(benchResults(summaries), true);

@@ -47,6 +47,11 @@ export function formatMs(v: number): string {
   return v >= 10 ? v.toFixed(1) : v.toFixed(2);
 }
 
+/** A count that may be a mean over pairs: `5`, `4.8`. */
+export function formatCount(v: number): string {
+  return Number.isInteger(v) ? String(v) : v.toFixed(1);
+}
+
 /** Cell text of one series in the matrix: median ms, `✗` when no run connected, `n/m` when some did. */
 export function matrixEntry(s: CellSummary | undefined): string {
   if (s === undefined) return '–';
@@ -98,7 +103,7 @@ export function spreadTable(summaries: readonly CellSummary[]): string {
       s.backend, s.cell, seriesLabel(s.series), `${s.connectedRuns}/${s.runs}`,
       st === undefined ? '–' : formatMs(st.median), st === undefined ? '–' : formatMs(st.p95),
       st === undefined ? '–' : formatMs(st.min), st === undefined ? '–' : formatMs(st.max),
-      ck === undefined ? '–' : String(ck.median), s.reasons.join('; ') || '–',
+      ck === undefined ? '–' : formatCount(ck.median), s.reasons.join('; ') || '–',
     ];
   });
   return table(['backend', 'cell', 'agent', 'connected', 'median ms', 'p95 ms', 'min ms', 'max ms', 'checks/pair', 'failure reasons'], rows);
