@@ -97,6 +97,11 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       onMatched: (r) => { this.#onMatched(r); },
       onUnmatched: (g) => { this.#onUnmatched(g); },
       onIncompatible: (remote, policy) => { this.emit('incompatible-qos', { remote, policy }); },
+      onPathSelected: (remotePrefixHex) => {
+        for (const g of this.#matched.values()) {
+          if (toHex(g.prefix) === remotePrefixHex) { host.run(() => { core.resendOnNewPath(g.prefix); }); return; }
+        }
+      },
       close: () => { this.#shutdown(new EntityClosedError('participant closed')); },
     };
     host.register(this.#control, topic, qos);
