@@ -191,8 +191,10 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const sourceTimestamp = timeFromUnixMs(sourceMs);
     if (!codec.hasKey) return { serializedData, sourceTimestamp };
     const keyHash = codec.keyHash(sample);
-    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance (keep-last per instance too).
-    return { serializedData, sourceTimestamp, instanceKey: toHex(keyHash), inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
+    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
+    // instance (a keep-all history never looks at the instance key, so it costs no string).
+    const instanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
+    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
   }
 
   #onCoreEvent(e: WriterEvent): void {
