@@ -15,7 +15,7 @@ import type {
   AckNackSubmessage, DataFragSubmessage, DataSubmessage, GapSubmessage, Guid, GuidPrefix, HeartbeatFragSubmessage,
   HeartbeatSubmessage, InfoTsSubmessage, NackFragSubmessage, Submessage,
 } from '../rtps/index.js';
-import { EntityIds, forEachFragmentNumber, forEachSequenceNumber, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
+import { EntityIds, forEachFragmentNumber, forEachSequenceNumber, guidPrefixEquals, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
 import type { Logger } from '../util/logger.js';
 import type { DurabilityKind, WriterInit } from './config.js';
 import { INFO_DST_OCTETS, INFO_TS_OCTETS, resolveWriterInit, RTPS_HEADER_OCTETS } from './config.js';
@@ -216,6 +216,33 @@ export class RtpsWriter {
     }
     this.#release();
     return { kind: 'written', sequenceNumber: sn };
+  }
+
+  /**
+   * The path to participant `prefix` changed (an ICE pair was selected): what was sent before may
+   * not have arrived. At the next `handleTimeout` its reliable readers get the unacknowledged
+   * changes again (at most 256 of them and the flow-control window, as one NACK could ask) and a
+   * HEARTBEAT, instead of waiting for the next period, the reader's answer and the repair delay.
+   * Returns how many readers were scheduled.
+   */
+  resendOnNewPath(prefix: GuidPrefix): number {
+    const now = this.#deps.clock.now();
+    const window = this.#config.maxUnackedBytes > 0 ? this.#config.maxUnackedBytes : Number.POSITIVE_INFINITY;
+    let n = 0;
+    for (const p of this.#proxies.all) {
+      if (!p.isReliable || p.ackedUpTo >= this.#lastSN || !guidPrefixEquals(p.guid.prefix, prefix)) continue;
+      let bytes = 0;
+      let count = 0;
+      for (const change of this.#history.range(Math.max(p.ackedUpTo + 1, p.firstRelevant), this.#lastSN)) {
+        if (count >= MAX_SET_BITS || bytes >= window) break;
+        p.requested.add(change.sequenceNumber);
+        bytes += change.payloadBytes;
+        count++;
+      }
+      this.#scheduleRepairAt(p, now);
+      n++;
+    }
+    return n;
   }
 
   /** Dispatches an ACKNACK or NACK_FRAG from the participant `sourcePrefix`; other kinds are ignored (false). */
@@ -420,7 +447,10 @@ export class RtpsWriter {
   }
 
   #scheduleRepair(proxy: ReaderProxy, now: number): void {
-    const at = now + this.#config.nackResponseDelayMs;
+    this.#scheduleRepairAt(proxy, now + this.#config.nackResponseDelayMs);
+  }
+
+  #scheduleRepairAt(proxy: ReaderProxy, at: number): void {
     if (proxy.repairAt === undefined || at < proxy.repairAt) proxy.repairAt = at;
   }
 

@@ -11,7 +11,7 @@ function acknack(base: number, members: number[], count: number): AckNackSubmess
   return { kind: 'acknack', littleEndian: true, readerId: READER_ENTITY, writerId: WRITER_ENTITY, readerSNState: sequenceNumberSetFromMembers(base, members), count, isFinal: false };
 }
 
-const write = (core: ReturnType<typeof makeWriter>['core'], sn: number, size = 100): string => core.write({ serializedData: payload(sn, size), sourceTimestamp: undefined }).kind;
+const write = (core: ReturnType<typeof makeWriter>['core'], sn: number, size = 100): string => core.write({ serializedData: payload(sn, size) }).kind;
 
 describe('reliability: writer flow control (maxUnackedBytes)', () => {
   it('a keep-all writer stops at the window, resumes when acknowledgements free it, and loses nothing', () => {
@@ -101,5 +101,25 @@ describe('reliability: writer flow control (maxUnackedBytes)', () => {
 
   it('rejects a negative window', () => {
     expect(() => makeWriter({ maxUnackedBytes: -1 })).to.throw(InvalidConfigError);
+  });
+});
+
+describe('reliability: writer resend on a new path', () => {
+  it('resends the unacknowledged changes (bounded) and a HEARTBEAT to that participant only, at once', () => {
+    const { core, sent } = makeWriter({ history: 'keep-all', maxUnackedBytes: 350, heartbeatPeriodMs: 1_000, nackResponseDelayMs: 200 });
+    const other = { prefix: prefixOf(7), entityId: READER_ENTITY };
+    core.addReaderProxy(READER, { reliable: true });
+    core.addReaderProxy(other, { reliable: true });
+    core.handleTimeout();
+    for (let sn = 1; sn <= 3; sn++) write(core, sn);
+    core.handleSubmessage(R, acknack(2, [], 1)); // READER has 1
+    sent.length = 0;
+    expect(core.resendOnNewPath(R)).to.equal(1);
+    expect(core.nextDeadline()).to.equal(0);
+    core.handleTimeout();
+    expect(sent.every((t) => t.to !== 'all-matched' && t.to[11] === R[11])).to.equal(true);
+    expect(submessagesOf(sent, 'data').map((d) => d.writerSN)).to.deep.equal([2, 3]);
+    expect(submessagesOf(sent, 'heartbeat')).to.have.length(1);
+    expect(core.resendOnNewPath(prefixOf(9))).to.equal(0);
   });
 });
