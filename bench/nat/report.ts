@@ -186,7 +186,11 @@ export function renderMarkdown(input: ReportInput): string {
   return `${out.join('\n').trimEnd()}\n`;
 }
 
-/** The bench's JSON-lines figures (`bench/support/report.ts` shape): median setup ms per cell, `against` the other agents. */
+/**
+ * The bench's JSON-lines figures (`bench/support/report.ts` shape), per cell: ours's median setup ms with
+ * the other agents' medians in `against` (those that always connected), and the share of runs that
+ * connected, ours and the others'.
+ */
 export function benchResults(summaries: readonly CellSummary[]): readonly BenchResult[] {
   const out: BenchResult[] = [];
   const groups = new Map<string, CellSummary[]>();
@@ -206,7 +210,9 @@ export function benchResults(summaries: readonly CellSummary[]): readonly BenchR
     if (ours.setupMs !== undefined && outcomeOf(ours) === 'connects') {
       out.push({ suite: 'nat', metric: `${metric}.setup`, unit: 'ms', value: ours.setupMs.median, against });
     }
-    out.push({ suite: 'nat', metric: `${metric}.connected`, unit: '%', value: (100 * ours.connectedRuns) / ours.runs });
+    const connectedAgainst: Record<string, number> = {};
+    for (const s of g) if (s !== ours) connectedAgainst[seriesLabel(s.series)] = (100 * s.connectedRuns) / s.runs;
+    out.push({ suite: 'nat', metric: `${metric}.connected`, unit: '%', value: (100 * ours.connectedRuns) / ours.runs, against: connectedAgainst });
   }
   return out;
 }

@@ -83,10 +83,12 @@ describe('bench/nat report', () => {
     expect(md).to.include('![Heat](heatmap-m-simnet.svg)');
   });
 
-  it('emits JSON-lines figures: ours as value, the other agents in against, and the connected share', () => {
+  it('emits JSON-lines figures: ours as value, the other agents in against, and the connected shares', () => {
     const r = benchResults(summaries);
     expect(r[0]).to.deep.equal({ suite: 'nat', metric: 'm.simnet.port-restricted×port-restricted@20ms/0%.setup', unit: 'ms', value: 170, against: { 'werift-ice': 50 } });
-    expect(r[1]).to.deep.equal({ suite: 'nat', metric: 'm.simnet.port-restricted×port-restricted@20ms/0%.connected', unit: '%', value: 100 });
+    expect(r[1]).to.deep.equal({
+      suite: 'nat', metric: 'm.simnet.port-restricted×port-restricted@20ms/0%.connected', unit: '%', value: 100, against: { 'werift-ice': 100 },
+    });
     expect(r.find((x) => x.metric === 'm.simnet.symmetric×symmetric@20ms/0%.connected')?.value).to.equal(0);
   });
 
