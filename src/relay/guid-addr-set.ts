@@ -2,7 +2,22 @@
  * Per-client state of an RtpsRelay, sans-I/O (OpenDDS spec §8.5, `GuidAddrSet.h`): for each client
  * participant (keyed by its 12-byte GUID prefix) the addresses it was seen from, per vertical port
  * type, each expiring `lifespanMs` after its last datagram; its admission state and cached SPDP
- * message; plus the relay's rejected-address list.
+ * message; plus the relay's rejected-address list and its admission control
+ * ({@link AdmissionControl}: queue, water marks, admit and drain state).
+ *
+ * **New addresses of admitted clients (closes OpenDDS's spoofing hole, spec §8.9).** GUID prefixes are
+ * unauthenticated, so anyone can send RTPS or GUID_PREFIX STUN claiming an admitted client's prefix. In
+ * OpenDDS the relay then routes that client's traffic to the claimed address too (eavesdropping,
+ * reflection). Here an address that is new for an *admitted* client and port type is *pending*: it is
+ * recorded (and expires like any other) but is not a route, and RTPS from it is not forwarded. It is
+ * confirmed when a datagram arrives from it (RTPS or GUID_PREFIX STUN) while none of the client's
+ * confirmed addresses of that port type has been heard from for `addressChangeQuietPeriodMs` (default
+ * 35 s, above the 30 s an OpenDDS client waits at most between two datagrams on a relay port: spec §6.2
+ * `ServerReflexiveAddressPeriod`, §6.3 `SpdpRtpsRelaySendPeriod`). So an imposter cannot take over a
+ * live client, and a real client whose NAT mapping changed moves to its new address once the old one
+ * has gone silent — OpenDDS clients need no change. A port type with no confirmed address (e.g. the
+ * first DATA address after admission) accepts the first claimer at once; `0` turns the check off
+ * (OpenDDS behaviour).
  *
  * Expiry queues are insertion-ordered `Map`s: every expiry is `now + constant`, and a refresh deletes
  * and re-inserts its entry, so iteration order is expiry order. Refresh is O(1), `nextDeadline()` is
@@ -14,6 +29,7 @@ import type { Clock } from '../util/clock.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
+import { AdmissionControl, DEFAULT_ADMISSION_CONTROL_INIT, type AdmissionControlInit, type AdmitState, type AdmittingState, type DrainState } from './admission-control.js';
 
 /** The three vertical port types of a relay (spec §8.1: `VSPDP`, `VSEDP`, `VDATA` at base port +0/+1/+2). */
 export type RelayPortType = 'spdp' | 'sedp' | 'data';
@@ -22,7 +38,7 @@ export type RelayPortType = 'spdp' | 'sedp' | 'data';
 export const RELAY_PORT_TYPES: readonly RelayPortType[] = Object.freeze(['spdp', 'sedp', 'data'] as const);
 
 /** User configuration of {@link GuidAddrSet} (STYLE.md rule 15). */
-export interface GuidAddrSetInit {
+export interface GuidAddrSetInit extends AdmissionControlInit {
   /** How long an address stays known after its last datagram, ms (OpenDDS `-Lifespan`, default 60 s). */
   readonly lifespanMs?: number;
   /**
@@ -32,13 +48,21 @@ export interface GuidAddrSetInit {
   readonly maxAdmittedClients?: number;
   /** How long a rejected address stays rejected, ms; 0 = rejection off (OpenDDS `-RejectedAddressDuration`, default 0). */
   readonly rejectedAddressDurationMs?: number;
+  /**
+   * How long an admitted client's confirmed addresses of a port type must be silent before a new
+   * address of that port type is routed to, ms (see the module comment); 0 = at once, as OpenDDS.
+   * Default 35 s.
+   */
+  readonly addressChangeQuietPeriodMs?: number;
 }
 
 /** Defaults of {@link GuidAddrSetInit}. */
 export const DEFAULT_GUID_ADDR_SET_INIT: Readonly<Required<GuidAddrSetInit>> = Object.freeze({
+  ...DEFAULT_ADMISSION_CONTROL_INIT,
   lifespanMs: 60_000,
   maxAdmittedClients: 0,
   rejectedAddressDurationMs: 0,
+  addressChangeQuietPeriodMs: 35_000,
 });
 
 /** Events of {@link GuidAddrSet}. `prefix` is the client's GUID prefix as lower-case hex. */
@@ -46,6 +70,11 @@ export type GuidAddrSetEvent =
   | { readonly type: 'client-added'; readonly prefix: string }
   | { readonly type: 'admitted'; readonly prefix: string }
   | { readonly type: 'address-expired'; readonly prefix: string; readonly port: RelayPortType; readonly address: TransportAddress }
+  /** A new address of an admitted client waits for confirmation (see the module comment). */
+  | { readonly type: 'address-pending'; readonly prefix: string; readonly port: RelayPortType; readonly address: TransportAddress }
+  | { readonly type: 'address-confirmed'; readonly prefix: string; readonly port: RelayPortType; readonly address: TransportAddress }
+  /** Draining: this client gets no more STUN answers. */
+  | { readonly type: 'drained'; readonly prefix: string }
   | { readonly type: 'client-removed'; readonly prefix: string };
 
 /** Collaborators of {@link GuidAddrSet}. */
@@ -61,10 +90,14 @@ export interface ActivityResult {
   readonly isNewClient: boolean;
   /** The address was not known for this client and port type before this call. */
   readonly isNewAddress: boolean;
+  /** The address is a route of the client (false: pending confirmation, see the module comment). */
+  readonly isConfirmed: boolean;
 }
 
 /** Why {@link GuidAddrSet.admit} did not admit a client (or `admitted`). */
-export type AdmissionResult = 'admitted' | 'unknown-client' | 'missing-spdp-address' | 'missing-sedp-address' | 'missing-spdp-message' | 'limit-reached';
+export type AdmissionResult =
+  | 'admitted' | 'unknown-client' | 'missing-spdp-address' | 'missing-sedp-address' | 'missing-spdp-message' | 'limit-reached'
+  | Exclude<AdmittingState, 'admitting'>;
 
 /** Counters of {@link GuidAddrSet}. */
 export interface GuidAddrSetStats {
@@ -75,12 +108,27 @@ export interface GuidAddrSetStats {
   readonly expiredAddresses: number;
   readonly removedClients: number;
   readonly admissionsRefusedByLimit: number;
+  /** Admissions refused by admission control (not admitting, draining, queue full, high water). */
+  readonly admissionsRefusedByControl: number;
+  readonly pendingAddresses: number;
+  readonly confirmedAddressChanges: number;
+  readonly drainedClients: number;
+  readonly admissionQueue: number;
+}
+
+interface AddressEntry {
+  readonly address: TransportAddress;
+  isConfirmed: boolean;
 }
 
 interface ClientState {
   readonly prefix: string;
-  readonly addresses: Record<RelayPortType, Map<string, TransportAddress>>;
+  readonly addresses: Record<RelayPortType, Map<string, AddressEntry>>;
+  /** Last datagram from a confirmed address, per port type, ms. */
+  readonly lastConfirmedMs: Record<RelayPortType, number>;
   isAdmitted: boolean;
+  /** `allow_stun_responses` (false once drained). */
+  allowsStunResponses: boolean;
   spdpMessage: Uint8Array | undefined;
 }
 
@@ -111,6 +159,12 @@ export class GuidAddrSet {
   #expiredAddresses = 0;
   #removedClients = 0;
   #refusedByLimit = 0;
+  #refusedByControl = 0;
+  #pending = 0;
+  #confirmedChanges = 0;
+  #drained = 0;
+  /** Admission control (queue, water marks, admit and drain state). */
+  readonly admission: AdmissionControl;
 
   /** @throws InvalidConfigError when an option is negative or not a finite number. */
   constructor(deps: GuidAddrSetDeps, init: GuidAddrSetInit = {}) {
@@ -126,6 +180,10 @@ export class GuidAddrSet {
     if (!(this.#init.rejectedAddressDurationMs >= 0) || !Number.isFinite(this.#init.rejectedAddressDurationMs)) {
       throw new InvalidConfigError('rejectedAddressDurationMs', 'must be a finite number of ms >= 0');
     }
+    if (!(this.#init.addressChangeQuietPeriodMs >= 0) || !Number.isFinite(this.#init.addressChangeQuietPeriodMs)) {
+      throw new InvalidConfigError('addressChangeQuietPeriodMs', 'must be a finite number of ms >= 0');
+    }
+    this.admission = new AdmissionControl(init);
   }
 
   /** The effective configuration. */
@@ -141,26 +199,51 @@ export class GuidAddrSet {
     this.#applicationParticipant = toHex(prefix);
   }
 
+  /** True if `prefix` (hex) names the application participant. */
+  isApplicationParticipant(prefix: string): boolean {
+    return prefix === this.#applicationParticipant;
+  }
+
   /**
    * `record_activity` (spec §8.3 step 4, §8.4): creates the client if new and upserts `from` under
    * `port` with expiry `now + lifespanMs`. `prefix` is copied.
    */
   recordActivity(prefix: Uint8Array, from: TransportAddress, port: RelayPortType): ActivityResult {
     const key = toHex(prefix);
+    const now = this.#deps.clock.now();
     let client = this.#clients.get(key);
     const isNewClient = client === undefined;
     if (client === undefined) {
-      client = { prefix: key, addresses: { spdp: new Map(), sedp: new Map(), data: new Map() }, isAdmitted: false, spdpMessage: undefined };
+      client = {
+        prefix: key, addresses: { spdp: new Map(), sedp: new Map(), data: new Map() }, lastConfirmedMs: { spdp: -Infinity, sedp: -Infinity, data: -Infinity },
+        isAdmitted: false, allowsStunResponses: true, spdpMessage: undefined,
+      };
       this.#clients.set(key, client);
       this.#deps.emit({ type: 'client-added', prefix: key });
     }
     const aKey = addressKey(from);
     const byPort = client.addresses[port];
-    const isNewAddress = !byPort.has(aKey);
-    if (isNewAddress) byPort.set(aKey, from);
+    let address = byPort.get(aKey);
+    const isNewAddress = address === undefined;
+    if (address === undefined) {
+      address = { address: from, isConfirmed: this.#mayConfirm(client, port, now) };
+      byPort.set(aKey, address);
+      if (!address.isConfirmed) {
+        this.#pending++;
+        this.#log.debug('new address of an admitted client pending', { prefix: key, port, address: aKey });
+        this.#deps.emit({ type: 'address-pending', prefix: key, port, address: from });
+      }
+    } else if (!address.isConfirmed && this.#mayConfirm(client, port, now)) {
+      address.isConfirmed = true;
+      this.#pending--;
+      this.#confirmedChanges++;
+      this.#log.debug('pending address confirmed', { prefix: key, port, address: aKey });
+      this.#deps.emit({ type: 'address-confirmed', prefix: key, port, address: from });
+    }
+    if (address.isConfirmed) client.lastConfirmedMs[port] = now;
     const eKey = `${key}/${port}/${aKey}`;
     const entry = this.#expiry.get(eKey);
-    const expiresAtMs = this.#deps.clock.now() + this.#init.lifespanMs;
+    const expiresAtMs = now + this.#init.lifespanMs;
     if (entry === undefined) {
       this.#expiry.set(eKey, { client, port, addressKey: aKey, expiresAtMs });
     } else {
@@ -169,7 +252,18 @@ export class GuidAddrSet {
       entry.expiresAtMs = expiresAtMs;
       this.#expiry.set(eKey, entry);
     }
-    return { isNewClient, isNewAddress };
+    return { isNewClient, isNewAddress, isConfirmed: address.isConfirmed };
+  }
+
+  /** A new or pending address of `port` may become a route (see the module comment). */
+  #mayConfirm(client: ClientState, port: RelayPortType, now: number): boolean {
+    if (!client.isAdmitted) return true;
+    const quiet = this.#init.addressChangeQuietPeriodMs;
+    if (quiet === 0) return true;
+    for (const a of client.addresses[port].values()) {
+      if (a.isConfirmed) return now - client.lastConfirmedMs[port] >= quiet;
+    }
+    return true;
   }
 
   /**
@@ -204,6 +298,12 @@ export class GuidAddrSet {
         this.#refusedByLimit++;
         return 'limit-reached';
       }
+      const state = this.admission.state(this.#deps.clock.now(), this.#clients.size);
+      if (state !== 'admitting') {
+        this.#refusedByControl++;
+        return state;
+      }
+      this.admission.recordAdmission(this.#deps.clock.now());
     }
     client.isAdmitted = true;
     this.#admittedCount++;
@@ -217,10 +317,34 @@ export class GuidAddrSet {
     return this.#clients.get(toHex(prefix))?.isAdmitted ?? false;
   }
 
-  /** True if the client is admitted and `address` is currently one of its addresses for `port`. */
+  /** True if the client is admitted and `address` is currently one of its confirmed addresses for `port`. */
   isAdmittedAddress(prefix: Uint8Array, address: TransportAddress, port: RelayPortType): boolean {
     const client = this.#clients.get(toHex(prefix));
-    return client !== undefined && client.isAdmitted && client.addresses[port].has(addressKey(address));
+    return client !== undefined && client.isAdmitted && client.addresses[port].get(addressKey(address))?.isConfirmed === true;
+  }
+
+  /** `allow_stun_responses`: false for a drained client. True for unknown clients. */
+  allowsStunResponses(prefix: Uint8Array): boolean {
+    return this.#clients.get(toHex(prefix))?.allowsStunResponses ?? true;
+  }
+
+  /** Whether the relay admits new clients now (the `/healthcheck` answer). */
+  admittingState(): AdmittingState {
+    return this.admission.state(this.#deps.clock.now(), this.#clients.size);
+  }
+
+  /** `RTPS_RELAY_ADMIT_STATE`. */
+  setAdmitState(state: AdmitState): void {
+    this.admission.setAdmitState(state);
+  }
+
+  /**
+   * `RTPS_RELAY_DRAIN_STATE`: draining admits nobody and, every drain interval, takes STUN answers
+   * away from one more admitted client (oldest first); back to normal gives them back to all.
+   */
+  setDrainState(state: DrainState): void {
+    this.admission.setDrainState(state, this.#deps.clock.now());
+    if (state === 'normal') for (const c of this.#clients.values()) c.allowsStunResponses = true;
   }
 
   /** True if a client with this prefix is known. */
@@ -231,7 +355,24 @@ export class GuidAddrSet {
   /** The known addresses of a client for one port type, in first-seen order (empty for an unknown client). */
   addresses(prefix: Uint8Array | string, port: RelayPortType): readonly TransportAddress[] {
     const client = this.#clients.get(typeof prefix === 'string' ? prefix : toHex(prefix));
-    return client === undefined ? [] : [...client.addresses[port].values()];
+    if (client === undefined) return [];
+    const out: TransportAddress[] = [];
+    for (const a of client.addresses[port].values()) if (a.isConfirmed) out.push(a.address);
+    return out;
+  }
+
+  /** The addresses of a client for one port type still waiting for confirmation. */
+  pendingAddresses(prefix: Uint8Array | string, port: RelayPortType): readonly TransportAddress[] {
+    const client = this.#clients.get(typeof prefix === 'string' ? prefix : toHex(prefix));
+    if (client === undefined) return [];
+    const out: TransportAddress[] = [];
+    for (const a of client.addresses[port].values()) if (!a.isConfirmed) out.push(a.address);
+    return out;
+  }
+
+  /** The number of known clients. */
+  get size(): number {
+    return this.#clients.size;
   }
 
   /** The hex prefixes of every admitted client. */
@@ -273,6 +414,8 @@ export class GuidAddrSet {
       if (next === undefined || until < next) next = until;
       break;
     }
+    const a = this.admission.nextDeadline();
+    if (a !== undefined && (next === undefined || a < next)) next = a;
     return next;
   }
 
@@ -286,10 +429,13 @@ export class GuidAddrSet {
       if (e.expiresAtMs > now) break;
       this.#expiry.delete(eKey);
       const byPort = e.client.addresses[e.port];
-      const address = byPort.get(e.addressKey);
+      const entry = byPort.get(e.addressKey);
       byPort.delete(e.addressKey);
       this.#expiredAddresses++;
-      if (address !== undefined) this.#deps.emit({ type: 'address-expired', prefix: e.client.prefix, port: e.port, address });
+      if (entry !== undefined) {
+        if (!entry.isConfirmed) this.#pending--;
+        this.#deps.emit({ type: 'address-expired', prefix: e.client.prefix, port: e.port, address: entry.address });
+      }
       const c = e.client;
       if (c.addresses.spdp.size + c.addresses.sedp.size + c.addresses.data.size === 0) this.#remove(c);
     }
@@ -297,10 +443,24 @@ export class GuidAddrSet {
       if (until > now) break;
       this.#rejected.delete(key);
     }
+    this.admission.queueLength(now);
+    if (this.admission.takeDrainTick(now)) this.#drainOne();
+  }
+
+  #drainOne(): void {
+    for (const c of this.#clients.values()) {
+      if (!c.isAdmitted || !c.allowsStunResponses || c.prefix === this.#applicationParticipant) continue;
+      c.allowsStunResponses = false;
+      this.#drained++;
+      this.#log.debug('client drained', { prefix: c.prefix });
+      this.#deps.emit({ type: 'drained', prefix: c.prefix });
+      return;
+    }
   }
 
   #remove(client: ClientState): void {
     this.#clients.delete(client.prefix);
+    for (const byPort of Object.values(client.addresses)) for (const a of byPort.values()) if (!a.isConfirmed) this.#pending--;
     if (client.isAdmitted) this.#admittedCount--;
     this.#removedClients++;
     this.#log.debug('client removed', { prefix: client.prefix });
@@ -317,6 +477,11 @@ export class GuidAddrSet {
       expiredAddresses: this.#expiredAddresses,
       removedClients: this.#removedClients,
       admissionsRefusedByLimit: this.#refusedByLimit,
+      admissionsRefusedByControl: this.#refusedByControl,
+      pendingAddresses: this.#pending,
+      confirmedAddressChanges: this.#confirmedChanges,
+      drainedClients: this.#drained,
+      admissionQueue: this.admission.queueLength(this.#deps.clock.now()),
     };
   }
 }

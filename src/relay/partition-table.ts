@@ -31,9 +31,14 @@ export class PartitionTable {
   readonly #byParticipant = new Map<string, Map<string, readonly string[]>>();
   /** Participant hex prefix → union of its endpoints' partitions (after the empty-partition rule). */
   readonly #unions = new Map<string, readonly string[]>();
+  #version = 0;
 
-  constructor(init: PartitionTableInit = {}) {
+  readonly #onChange: (() => void) | undefined;
+
+  /** `onChange` runs after every change (the relay uses it to republish its partitions); it must not re-enter. */
+  constructor(init: PartitionTableInit = {}, deps: { readonly onChange?: () => void } = {}) {
     this.#init = Object.freeze({ ...DEFAULT_PARTITION_TABLE_INIT, ...init });
+    this.#onChange = deps.onChange;
   }
 
   /** Sets (or replaces) the partitions of one endpoint; `[]` means the default partition `""`. Copies. */
@@ -61,8 +66,11 @@ export class PartitionTable {
   /** Forgets every endpoint of a participant (hex prefix or bytes), e.g. when the relay removes the client. */
   removeParticipant(prefix: string | Uint8Array): void {
     const key = typeof prefix === 'string' ? prefix : toHex(prefix);
-    this.#byParticipant.delete(key);
     this.#unions.delete(key);
+    if (this.#byParticipant.delete(key)) {
+      this.#version++;
+      this.#onChange?.();
+    }
   }
 
   /**
@@ -82,6 +90,27 @@ export class PartitionTable {
     return pa.length > 0 && pb.length > 0 && partitionsMatch(pa, pb);
   }
 
+  /**
+   * True if some endpoint partition of the participant matches one of `partitions` (DDS rules): the
+   * horizontal receive test (spec §8.2, `to_partitions` of a RelayHeader).
+   */
+  participantMatches(prefix: string | Uint8Array, partitions: readonly string[]): boolean {
+    const own = this.participantPartitions(prefix);
+    return own.length > 0 && partitions.length > 0 && partitionsMatch(own, partitions);
+  }
+
+  /** Every partition some participant's endpoint uses, sorted: what the relay publishes in "Relay Partitions". */
+  allPartitions(): string[] {
+    const all = new Set<string>();
+    for (const u of this.#unions.values()) for (const p of u) all.add(p);
+    return [...all].sort();
+  }
+
+  /** Incremented on every change (to publish partitions only when they changed). */
+  get version(): number {
+    return this.#version;
+  }
+
   /** Number of participants with at least one endpoint. */
   get participantCount(): number {
     return this.#byParticipant.size;
@@ -97,5 +126,7 @@ export class PartitionTable {
       }
     }
     this.#unions.set(participant, Object.freeze([...union]));
+    this.#version++;
+    this.#onChange?.();
   }
 }
