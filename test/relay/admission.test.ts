@@ -9,6 +9,7 @@ import { AdmissionControl, GuidAddrSet, MetaDiscoveryServer, RelayServer, type G
 import { VirtualNetwork } from '../../src/simnet/index.js';
 import { decodeStunMessage } from '../../src/stun/index.js';
 import { ManualClock } from '../../src/util/clock.js';
+import type { DatagramSocket } from '../../src/util/datagram-io.js';
 import { InvalidConfigError } from '../../src/util/errors.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { addr, hexOf, prefixOf, rtps, stunRequest } from './relay-fixtures.js';
@@ -85,7 +86,7 @@ describe('relay/admission control', () => {
     const net = new VirtualNetwork({ seed: 1 });
     const host = net.addHost('relay', { ips: ['192.0.2.1'] });
     const relay = await RelayServer.start(host, net.timers, { ip: '192.0.2.1', drainIntervalMs: 1000 });
-    const sockets = [];
+    const sockets: DatagramSocket[] = [];
     const answers = new Map<number, number>();
     for (const n of [1, 2, 3]) {
       const ip = `198.51.100.${n}`;
