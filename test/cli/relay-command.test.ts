@@ -25,8 +25,8 @@ function run(args: readonly string[]): { child: ChildProcess; lines: string[]; w
     lines.push(...parts);
     for (const w of waiters) w();
   };
-  child.stdout?.on('data', onText);
-  child.stderr?.on('data', onText);
+  child.stdout.on('data', onText);
+  child.stderr.on('data', onText);
   const exit = new Promise<number | null>((resolve) => { child.on('exit', (code) => { resolve(code); }); });
   const waitFor = (re: RegExp, ms: number): Promise<string> => new Promise((resolve, reject) => {
     const check = (): void => {
