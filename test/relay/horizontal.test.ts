@@ -143,4 +143,24 @@ describe('relay/horizontal: two relays on simnet, clients on each', function () 
     await r1.close();
     await r2.close();
   });
+
+  it('a relay that stops is forgotten by the other; restarted with the same id, routing across resumes', async () => {
+    const { net, r1, r2, hosts, a, b } = await setup();
+    await r2.close();
+    await drive(net, () => r1.relays.size === 0, 5_000); // SPDP dispose of relay 2's participant
+    a.sockets.data.send(rtps(prefixOf(1)), r1.address('data'));
+    net.runFor(100);
+    expect(r1.stats().horizontalSentDatagrams).to.equal(0);
+    const r2b = await startRelay(net, hosts[1] ?? net.addHost('never', { ips: [] }), R2, 'relay-2', R1, 3);
+    join(r2b, b, ['sensors']); // b registers again with the new relay instance
+    await drive(net, () => r1.relays.relays().some((r) => r.relayId === 'relay-2' && r.partitions.includes('sensors') && r.addresses.data !== undefined)
+      && r2b.relays.relayAt(r1.horizontalAddress('data') ?? r1.address('data'), 'data') === 'relay-1', 20_000);
+    b.got.length = 0;
+    const msg = rtps(prefixOf(1));
+    a.sockets.data.send(msg, r1.address('data'));
+    net.runFor(100);
+    expect(b.got.map((g) => g.bytes)).to.deep.equal([msg]);
+    await r1.close();
+    await r2b.close();
+  });
 });
