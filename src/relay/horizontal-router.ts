@@ -91,11 +91,12 @@ export class HorizontalRouter {
     const { clients, partitions } = this.#deps;
     const { toPartitions, toGuids } = datagram.header;
     const source = toHex(info.source);
-    const candidates = toGuids.length > 0 ? toGuids.map((g) => toHex(g.prefix)) : clients.admittedPrefixes();
+    const isDirected = toGuids.length > 0;
+    const candidates = isDirected ? toGuids.map((g) => toHex(g.prefix)) : partitions.participantsMatchingPartitions(toPartitions);
     let sent = 0;
     for (const target of candidates) {
       if (target === source || !clients.isAdmittedHex(target)) continue;
-      if (!partitions.participantMatches(target, toPartitions)) continue;
+      if (isDirected && !partitions.participantMatches(target, toPartitions)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#sentDatagrams++;
         this.#sentBytes += datagram.message.length;

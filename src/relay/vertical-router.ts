@@ -244,11 +244,12 @@ export class VerticalRouter {
     // `to` when directed, excluding the source; every known address of this port type.
     const source = toHex(info.source);
     const partitions = this.#deps.partitions;
-    const candidates = isDirected ? info.to : clients.admittedPrefixes();
+    // Undirected: the partition index gives the matching participants; directed: check each destination.
+    const candidates = isDirected ? info.to : partitions.matchingParticipants(source);
     let sent = 0;
     for (const target of candidates) {
       if (target === source || !clients.isAdmittedHex(target)) continue;
-      if (!partitions.participantsShareAPartition(source, target)) continue;
+      if (isDirected && !partitions.participantsShareAPartition(source, target)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#transmit(port, to, bytes);
         sent++;
