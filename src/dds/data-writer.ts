@@ -84,6 +84,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       history: qos.history, depth: qos.depth, maxSamples: qos.maxSamples, durability: qos.durability,
       heartbeatPeriodMs: host.config.transport.heartbeatPeriodMs, nackResponseDelayMs: host.config.transport.nakResponseDelayMs,
       maxDatagramSize: max, fragmentSize: Math.min(max - DATA_FRAG_DATAGRAM_OVERHEAD - INLINE_QOS_RESERVE, 65_000),
+      maxUnackedBytes: host.config.transport.maxUnackedBytes,
     });
     const core = this.#core;
     host.transport.addLocalEndpoint({
@@ -96,6 +97,11 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       onMatched: (r) => { this.#onMatched(r); },
       onUnmatched: (g) => { this.#onUnmatched(g); },
       onIncompatible: (remote, policy) => { this.emit('incompatible-qos', { remote, policy }); },
+      onPathSelected: (remotePrefixHex) => {
+        for (const g of this.#matched.values()) {
+          if (toHex(g.prefix) === remotePrefixHex) { host.run(() => { core.resendOnNewPath(g.prefix); }); return; }
+        }
+      },
       close: () => { this.#shutdown(new EntityClosedError('participant closed')); },
     };
     host.register(this.#control, topic, qos);
