@@ -119,6 +119,8 @@ export interface GuidAddrSetStats {
 interface AddressEntry {
   readonly address: TransportAddress;
   isConfirmed: boolean;
+  /** Its entry in the expiry queue (set right after creation). */
+  expiry: ExpiryEntry | undefined;
 }
 
 interface ClientState {
@@ -126,6 +128,8 @@ interface ClientState {
   readonly addresses: Record<RelayPortType, Map<string, AddressEntry>>;
   /** Last datagram from a confirmed address, per port type, ms. */
   readonly lastConfirmedMs: Record<RelayPortType, number>;
+  /** Confirmed addresses per port type, rebuilt on demand after a change. */
+  readonly routes: Record<RelayPortType, readonly TransportAddress[] | undefined>;
   isAdmitted: boolean;
   /** `allow_stun_responses` (false once drained). */
   allowsStunResponses: boolean;
@@ -133,10 +137,19 @@ interface ClientState {
 }
 
 interface ExpiryEntry {
+  /** Key in the expiry queue: `prefix/port/address`. */
+  readonly key: string;
   readonly client: ClientState;
   readonly port: RelayPortType;
   readonly addressKey: string;
   expiresAtMs: number;
+}
+
+/** A GUID prefix as bytes, or as lower-case hex (what the events report). */
+export type PrefixKey = Uint8Array | string;
+
+function keyOf(prefix: PrefixKey): string {
+  return typeof prefix === 'string' ? prefix : toHex(prefix);
 }
 
 /** The key of an address in maps (`ip:port`, `[ip]:port`). */
@@ -208,14 +221,15 @@ export class GuidAddrSet {
    * `record_activity` (spec §8.3 step 4, §8.4): creates the client if new and upserts `from` under
    * `port` with expiry `now + lifespanMs`. `prefix` is copied.
    */
-  recordActivity(prefix: Uint8Array, from: TransportAddress, port: RelayPortType): ActivityResult {
-    const key = toHex(prefix);
+  recordActivity(prefix: PrefixKey, from: TransportAddress, port: RelayPortType): ActivityResult {
+    const key = keyOf(prefix);
     const now = this.#deps.clock.now();
     let client = this.#clients.get(key);
     const isNewClient = client === undefined;
     if (client === undefined) {
       client = {
         prefix: key, addresses: { spdp: new Map(), sedp: new Map(), data: new Map() }, lastConfirmedMs: { spdp: -Infinity, sedp: -Infinity, data: -Infinity },
+        routes: { spdp: undefined, sedp: undefined, data: undefined },
         isAdmitted: false, allowsStunResponses: true, spdpMessage: undefined,
       };
       this.#clients.set(key, client);
@@ -226,8 +240,9 @@ export class GuidAddrSet {
     let address = byPort.get(aKey);
     const isNewAddress = address === undefined;
     if (address === undefined) {
-      address = { address: from, isConfirmed: this.#mayConfirm(client, port, now) };
+      address = { address: from, isConfirmed: this.#mayConfirm(client, port, now), expiry: undefined };
       byPort.set(aKey, address);
+      client.routes[port] = undefined;
       if (!address.isConfirmed) {
         this.#pending++;
         this.#log.debug('new address of an admitted client pending', { prefix: key, port, address: aKey });
@@ -235,22 +250,24 @@ export class GuidAddrSet {
       }
     } else if (!address.isConfirmed && this.#mayConfirm(client, port, now)) {
       address.isConfirmed = true;
+      client.routes[port] = undefined;
       this.#pending--;
       this.#confirmedChanges++;
       this.#log.debug('pending address confirmed', { prefix: key, port, address: aKey });
       this.#deps.emit({ type: 'address-confirmed', prefix: key, port, address: from });
     }
     if (address.isConfirmed) client.lastConfirmedMs[port] = now;
-    const eKey = `${key}/${port}/${aKey}`;
-    const entry = this.#expiry.get(eKey);
     const expiresAtMs = now + this.#init.lifespanMs;
+    const entry = address.expiry;
     if (entry === undefined) {
-      this.#expiry.set(eKey, { client, port, addressKey: aKey, expiresAtMs });
+      const created: ExpiryEntry = { key: `${key}/${port}/${aKey}`, client, port, addressKey: aKey, expiresAtMs };
+      address.expiry = created;
+      this.#expiry.set(created.key, created);
     } else {
       // Delete and re-insert: keeps the map in expiry order.
-      this.#expiry.delete(eKey);
+      this.#expiry.delete(entry.key);
       entry.expiresAtMs = expiresAtMs;
-      this.#expiry.set(eKey, entry);
+      this.#expiry.set(entry.key, entry);
     }
     return { isNewClient, isNewAddress, isConfirmed: address.isConfirmed };
   }
@@ -270,14 +287,14 @@ export class GuidAddrSet {
    * Caches the client's SPDP message if none is cached yet (spec §8.3 step 5: the first undirected
    * SPDP datagram). `bytes` is copied. No-op for an unknown client.
    */
-  cacheSpdpMessage(prefix: Uint8Array, bytes: Uint8Array): void {
-    const client = this.#clients.get(toHex(prefix));
+  cacheSpdpMessage(prefix: PrefixKey, bytes: Uint8Array): void {
+    const client = this.#clients.get(keyOf(prefix));
     if (client !== undefined && client.spdpMessage === undefined) client.spdpMessage = bytes.slice();
   }
 
   /** The cached SPDP message of a client (spec §8.5 `spdp_message`); do not modify. */
-  spdpMessage(prefix: Uint8Array): Uint8Array | undefined {
-    return this.#clients.get(toHex(prefix))?.spdpMessage;
+  spdpMessage(prefix: PrefixKey): Uint8Array | undefined {
+    return this.#clients.get(keyOf(prefix))?.spdpMessage;
   }
 
   /**
@@ -285,8 +302,8 @@ export class GuidAddrSet {
    * application participant, or it has an SPDP and an SEDP address and its SPDP message is cached,
    * and the admission limit is not reached. Admission is sticky until the client is removed.
    */
-  admit(prefix: Uint8Array): AdmissionResult {
-    const client = this.#clients.get(toHex(prefix));
+  admit(prefix: PrefixKey): AdmissionResult {
+    const client = this.#clients.get(keyOf(prefix));
     if (client === undefined) return 'unknown-client';
     if (client.isAdmitted) return 'admitted';
     if (client.prefix !== this.#applicationParticipant) {
@@ -313,19 +330,19 @@ export class GuidAddrSet {
   }
 
   /** True if the client exists and is admitted (`allow_rtps`). */
-  isAdmitted(prefix: Uint8Array): boolean {
-    return this.#clients.get(toHex(prefix))?.isAdmitted ?? false;
+  isAdmitted(prefix: PrefixKey): boolean {
+    return this.#clients.get(keyOf(prefix))?.isAdmitted ?? false;
   }
 
   /** True if the client is admitted and `address` is currently one of its confirmed addresses for `port`. */
-  isAdmittedAddress(prefix: Uint8Array, address: TransportAddress, port: RelayPortType): boolean {
-    const client = this.#clients.get(toHex(prefix));
+  isAdmittedAddress(prefix: PrefixKey, address: TransportAddress, port: RelayPortType): boolean {
+    const client = this.#clients.get(keyOf(prefix));
     return client !== undefined && client.isAdmitted && client.addresses[port].get(addressKey(address))?.isConfirmed === true;
   }
 
   /** `allow_stun_responses`: false for a drained client. True for unknown clients. */
-  allowsStunResponses(prefix: Uint8Array): boolean {
-    return this.#clients.get(toHex(prefix))?.allowsStunResponses ?? true;
+  allowsStunResponses(prefix: PrefixKey): boolean {
+    return this.#clients.get(keyOf(prefix))?.allowsStunResponses ?? true;
   }
 
   /** Whether the relay admits new clients now (the `/healthcheck` answer). */
@@ -348,22 +365,27 @@ export class GuidAddrSet {
   }
 
   /** True if a client with this prefix is known. */
-  has(prefix: Uint8Array): boolean {
-    return this.#clients.has(toHex(prefix));
+  has(prefix: PrefixKey): boolean {
+    return this.#clients.has(keyOf(prefix));
   }
 
   /** The known addresses of a client for one port type, in first-seen order (empty for an unknown client). */
-  addresses(prefix: Uint8Array | string, port: RelayPortType): readonly TransportAddress[] {
-    const client = this.#clients.get(typeof prefix === 'string' ? prefix : toHex(prefix));
+  addresses(prefix: PrefixKey, port: RelayPortType): readonly TransportAddress[] {
+    const client = this.#clients.get(keyOf(prefix));
     if (client === undefined) return [];
-    const out: TransportAddress[] = [];
-    for (const a of client.addresses[port].values()) if (a.isConfirmed) out.push(a.address);
-    return out;
+    let routes = client.routes[port];
+    if (routes === undefined) {
+      const out: TransportAddress[] = [];
+      for (const a of client.addresses[port].values()) if (a.isConfirmed) out.push(a.address);
+      routes = Object.freeze(out);
+      client.routes[port] = routes;
+    }
+    return routes;
   }
 
   /** The addresses of a client for one port type still waiting for confirmation. */
-  pendingAddresses(prefix: Uint8Array | string, port: RelayPortType): readonly TransportAddress[] {
-    const client = this.#clients.get(typeof prefix === 'string' ? prefix : toHex(prefix));
+  pendingAddresses(prefix: PrefixKey, port: RelayPortType): readonly TransportAddress[] {
+    const client = this.#clients.get(keyOf(prefix));
     if (client === undefined) return [];
     const out: TransportAddress[] = [];
     for (const a of client.addresses[port].values()) if (!a.isConfirmed) out.push(a.address);
@@ -399,6 +421,7 @@ export class GuidAddrSet {
 
   /** True if datagrams from `address` are to be dropped (spec §8.3 step 1). */
   isRejected(address: TransportAddress): boolean {
+    if (this.#rejected.size === 0) return false;
     const until = this.#rejected.get(addressKey(address));
     return until !== undefined && this.#deps.clock.now() < until;
   }
@@ -431,6 +454,7 @@ export class GuidAddrSet {
       const byPort = e.client.addresses[e.port];
       const entry = byPort.get(e.addressKey);
       byPort.delete(e.addressKey);
+      e.client.routes[e.port] = undefined;
       this.#expiredAddresses++;
       if (entry !== undefined) {
         if (!entry.isConfirmed) this.#pending--;

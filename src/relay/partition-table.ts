@@ -38,6 +38,8 @@ export class PartitionTable {
   readonly #byPattern = new Map<string, Set<string>>();
   /** Participant → the other participants it shares a partition with; cleared on every change. */
   readonly #matchCache = new Map<string, readonly string[]>();
+  /** Participant → the same as a set, for directed routing; cleared on every change. */
+  readonly #matchSetCache = new Map<string, ReadonlySet<string>>();
 
   readonly #onChange: (() => void) | undefined;
 
@@ -122,6 +124,16 @@ export class PartitionTable {
     return result;
   }
 
+  /** {@link participantsShareAPartition} through the index (`a`, `b` hex; cached until a change). */
+  sharesAPartition(a: string, b: string): boolean {
+    let set = this.#matchSetCache.get(a);
+    if (set === undefined) {
+      set = new Set(this.matchingParticipants(a));
+      this.#matchSetCache.set(a, set);
+    }
+    return set.has(b);
+  }
+
   /**
    * The participants (hex) with an endpoint partition matching one of `partitions` (DDS rules): the
    * same answer as {@link participantMatches} for each, from the index (cached until the table
@@ -196,6 +208,7 @@ export class PartitionTable {
 
   #unindex(participant: string): void {
     this.#matchCache.clear();
+    this.#matchSetCache.clear();
     for (const n of this.#unions.get(participant) ?? []) {
       const index = isPartitionPattern(n) ? this.#byPattern : this.#byLiteral;
       const set = index.get(n);

@@ -226,10 +226,11 @@ export class VerticalRouter {
       return;
     }
     const clients = this.#deps.clients;
-    const activity = clients.recordActivity(info.source, from, port); // step 4
+    const source = toHex(info.source);
+    const activity = clients.recordActivity(source, from, port); // step 4
     const isDirected = info.to.size > 0;
-    if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(info.source, bytes); // step 5
-    if (clients.admit(info.source) !== 'admitted') { // step 6
+    if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(source, bytes); // step 5
+    if (clients.admit(source) !== 'admitted') { // step 6
       this.#drop('not-admitted', from);
       return;
     }
@@ -242,14 +243,13 @@ export class VerticalRouter {
     else this.#undirected++;
     // step 8: local targets = admitted participants sharing a partition with the source, restricted to
     // `to` when directed, excluding the source; every known address of this port type.
-    const source = toHex(info.source);
     const partitions = this.#deps.partitions;
     // Undirected: the partition index gives the matching participants; directed: check each destination.
     const candidates = isDirected ? info.to : partitions.matchingParticipants(source);
     let sent = 0;
     for (const target of candidates) {
       if (target === source || !clients.isAdmittedHex(target)) continue;
-      if (isDirected && !partitions.participantsShareAPartition(source, target)) continue;
+      if (isDirected && !partitions.sharesAPartition(source, target)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#transmit(port, to, bytes);
         sent++;

@@ -17,6 +17,7 @@ describe('relay/partition-table', () => {
       const source = hexOf(1 + rnd.int(12));
       const expected = Array.from({ length: 12 }, (_, i) => hexOf(i + 1)).filter((t) => t !== source && table.participantsShareAPartition(source, t));
       expect([...table.matchingParticipants(source)].sort(), `step ${step}`).to.deep.equal(expected.sort());
+      for (let t = 1; t <= 12; t++) expect(table.sharesAPartition(source, hexOf(t)), `step ${step} ${t}`).to.equal(expected.includes(hexOf(t)));
       const list = pick();
       const expectedList = Array.from({ length: 12 }, (_, i) => hexOf(i + 1)).filter((t) => table.participantMatches(t, list));
       expect([...table.participantsMatchingPartitions(list)].sort(), `step ${step} list`).to.deep.equal(expectedList.sort());
