@@ -148,7 +148,7 @@ describe('relay/meta-discovery HTTP (/config, /healthcheck)', () => {
       expect((await httpGet(port, '/healthcheck')).status).to.equal(200);
       expect((await httpGet(port, '/nope')).status).to.equal(404);
       expect((await httpGet(port, '/config', 'POST')).status).to.equal(405);
-      // Garbage on the TCP port: the connection is closed (Node answers 400 or resets), the server keeps serving.
+      // Garbage on the TCP port: the connection is closed, nothing is sent back, the server keeps serving.
       const reply = await new Promise<string>((resolve) => {
         const sock = connect(port, '127.0.0.1', () => { sock.write('\x00\x01garbage\r\n\r\n'); });
         let got = '';
@@ -156,7 +156,7 @@ describe('relay/meta-discovery HTTP (/config, /healthcheck)', () => {
         sock.on('close', () => { resolve(got); });
         sock.on('error', () => undefined);
       });
-      expect(reply === '' || reply.startsWith('HTTP/1.1 400')).to.equal(true);
+      expect(reply).to.equal(''); // closed without a byte: garbage draws no answer
       expect((await httpGet(port, '/healthcheck')).status).to.equal(200);
       expect(http.stats()).to.include({ config: 1, healthy: 3, unhealthy: 2, notFound: 1, badMethod: 1 });
     } finally {

@@ -163,4 +163,21 @@ describe('relay/horizontal: two relays on simnet, clients on each', function () 
     await r1.close();
     await r2b.close();
   });
+
+  it('publishes partitions in slots of 64 names, re-writing only changed slots, emptied slots included', async () => {
+    const { net, r1, r2 } = await setup();
+    const written = (): number => r1.stats().relayDomain?.partitionSamplesWritten ?? 0;
+    const before = written();
+    const names = Array.from({ length: 70 }, (_, i) => `many-${String(i).padStart(2, '0')}`);
+    r1.partitions.setEndpointPartitions({ prefix: prefixOf(1), entityId: 0x00000202 }, names);
+    const seen = (): readonly string[] => r2.relays.relays().find((r) => r.relayId === 'relay-1')?.partitions ?? [];
+    await drive(net, () => seen().length === 72, 10_000); // 70 + "sensors" + "sens*"
+    expect(written() - before).to.equal(2); // both slots changed (the sorted names shifted)
+    r1.partitions.removeEndpoint({ prefix: prefixOf(1), entityId: 0x00000202 });
+    await drive(net, () => seen().length === 2, 10_000);
+    expect([...seen()].sort()).to.deep.equal(['sens*', 'sensors']);
+    expect(written() - before).to.equal(4); // slot 0 rewritten, slot 1 emptied
+    await r1.close();
+    await r2.close();
+  });
 });
