@@ -31,6 +31,7 @@ export const RELAY_USAGE = `usage: rtps-ice relay -Id ID [options]     (OpenDDS 
   -AdmissionControlQueueSize N    admissions per queue duration (default 0 = off)
   -AdmissionControlQueueDuration S  seconds an admission stays in the queue (default 0)
   -AdmissionMaxParticipantsRange LOW-HIGH  stop admitting at HIGH clients, resume at LOW (default off)
+  -MaxIpsPerClient N              most distinct IPs per client (default 0 = unlimited)
   -DrainInterval MS               while draining, one more client loses STUN answers each interval (default 1000)
   -LogRelayStatistics S           statistics line on stdout every S seconds (default 60 here; OpenDDS 0 = off)
   -AddressChangeQuietPeriod S     ours: silence of a client's old address before a new one is routed (default 35; 0 = OpenDDS)
@@ -44,7 +45,7 @@ const UNSUPPORTED = new Set([
   '-UserData', '-BufferSize', '-InactivePeriod', '-IdentityCA', '-PermissionsCA', '-IdentityCertificate', '-IdentityKey', '-Governance',
   '-Permissions', '-RestartDetection', '-LogWarnings', '-LogDiscovery', '-LogActivity', '-LogHttp', '-LogThreadStatus', '-LogUtilizationChanges',
   '-ThreadStatusSafetyFactor', '-UtilizationLimit', '-LogHandlerStatistics', '-PublishRelayStatistics', '-PublishHandlerStatistics',
-  '-PublishRelayStatus', '-PublishRelayStatusLiveliness', '-MaxIpsPerClient', '-HandlerThreads', '-SynchronousOutput', '-RunTime',
+  '-PublishRelayStatus', '-PublishRelayStatusLiveliness', '-HandlerThreads', '-SynchronousOutput', '-RunTime',
   '-DeniedPartitionsTimeout', '-CertificateIdPattern', '-SynchronizeAsyncDiscoveryCache', '-AsyncDiscoveryCacheTimeout',
   '-AsyncDiscoveryRemoteCacheTimeout', '-AsyncDiscoveryCrossRelayTimeout', '-LogAsyncDiscovery', '-EarlyAdmissionQueueFreeup',
 ]);
@@ -53,7 +54,7 @@ const KNOWN = new Set([
   '-Id', '-VerticalAddress', '-HorizontalAddress', '-MetaDiscoveryAddress', '-MetaDiscoveryContentType', '-MetaDiscoveryContent',
   '-MetaDiscoveryContentPath', '-RelayDomain', '-ApplicationDomain', '-DCPSConfigFile', '-Lifespan', '-AllowEmptyPartition',
   '-RejectedAddressDuration', '-AdmissionControlQueueSize', '-AdmissionControlQueueDuration', '-AdmissionMaxParticipantsRange',
-  '-DrainInterval', '-LogRelayStatistics', '-AddressChangeQuietPeriod', '-MaxUnadmittedStunAmplification', '-LogDebug',
+  '-DrainInterval', '-MaxIpsPerClient', '-LogRelayStatistics', '-AddressChangeQuietPeriod', '-MaxUnadmittedStunAmplification', '-LogDebug',
 ]);
 
 /** The parsed command line. */
@@ -132,6 +133,7 @@ export function parseRelayArgs(args: readonly string[], readText: (path: string)
   const queueSize = get('-AdmissionControlQueueSize');
   const drain = get('-DrainInterval');
   const debug = get('-LogDebug');
+  const maxIps = get('-MaxIpsPerClient');
   return {
     id,
     verticalAddress: va === undefined ? undefined : address('-VerticalAddress', va),
@@ -151,6 +153,7 @@ export function parseRelayArgs(args: readonly string[], readText: (path: string)
       admissionControlQueueSize: queueSize === undefined ? 0 : number('-AdmissionControlQueueSize', queueSize, 0),
       admissionControlQueueDurationMs: seconds('-AdmissionControlQueueDuration', 0) * 1000,
       admissionMaxParticipantsRange,
+      maxIpsPerClient: maxIps === undefined ? 0 : number('-MaxIpsPerClient', maxIps, 0),
       drainIntervalMs: drain === undefined ? 1000 : number('-DrainInterval', drain, 1),
       addressChangeQuietPeriodMs: seconds('-AddressChangeQuietPeriod', 35) * 1000,
       maxUnadmittedStunAmplification: amplification === undefined ? 1 : number('-MaxUnadmittedStunAmplification', amplification, 0, false),

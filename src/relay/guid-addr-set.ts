@@ -54,6 +54,11 @@ export interface GuidAddrSetInit extends AdmissionControlInit {
    * Default 35 s.
    */
   readonly addressChangeQuietPeriodMs?: number;
+  /**
+   * Most distinct IPs a client may be known at, all port types together (OpenDDS `-MaxIpsPerClient`);
+   * an address on one more IP is not recorded. 0 = unlimited (default).
+   */
+  readonly maxIpsPerClient?: number;
 }
 
 /** Defaults of {@link GuidAddrSetInit}. */
@@ -63,6 +68,7 @@ export const DEFAULT_GUID_ADDR_SET_INIT: Readonly<Required<GuidAddrSetInit>> = O
   maxAdmittedClients: 0,
   rejectedAddressDurationMs: 0,
   addressChangeQuietPeriodMs: 35_000,
+  maxIpsPerClient: 0,
 });
 
 /** Events of {@link GuidAddrSet}. `prefix` is the client's GUID prefix as lower-case hex. */
@@ -92,6 +98,8 @@ export interface ActivityResult {
   readonly isNewAddress: boolean;
   /** The address is a route of the client (false: pending confirmation, see the module comment). */
   readonly isConfirmed: boolean;
+  /** The address was not recorded: the client is at `maxIpsPerClient` IPs already (then `isConfirmed` is false). */
+  readonly isRefused: boolean;
 }
 
 /** Why {@link GuidAddrSet.admit} did not admit a client (or `admitted`). */
@@ -114,6 +122,8 @@ export interface GuidAddrSetStats {
   readonly confirmedAddressChanges: number;
   readonly drainedClients: number;
   readonly admissionQueue: number;
+  /** Addresses not recorded because of `maxIpsPerClient`. */
+  readonly refusedByIpLimit: number;
 }
 
 interface AddressEntry {
@@ -176,6 +186,7 @@ export class GuidAddrSet {
   #pending = 0;
   #confirmedChanges = 0;
   #drained = 0;
+  #refusedIps = 0;
   /** Admission control (queue, water marks, admit and drain state). */
   readonly admission: AdmissionControl;
 
@@ -192,6 +203,9 @@ export class GuidAddrSet {
     }
     if (!(this.#init.rejectedAddressDurationMs >= 0) || !Number.isFinite(this.#init.rejectedAddressDurationMs)) {
       throw new InvalidConfigError('rejectedAddressDurationMs', 'must be a finite number of ms >= 0');
+    }
+    if (!Number.isInteger(this.#init.maxIpsPerClient) || this.#init.maxIpsPerClient < 0) {
+      throw new InvalidConfigError('maxIpsPerClient', 'must be an integer >= 0');
     }
     if (!(this.#init.addressChangeQuietPeriodMs >= 0) || !Number.isFinite(this.#init.addressChangeQuietPeriodMs)) {
       throw new InvalidConfigError('addressChangeQuietPeriodMs', 'must be a finite number of ms >= 0');
@@ -239,6 +253,11 @@ export class GuidAddrSet {
     const byPort = client.addresses[port];
     let address = byPort.get(aKey);
     const isNewAddress = address === undefined;
+    if (address === undefined && this.#isOverIpLimit(client, from.ip)) {
+      this.#refusedIps++;
+      this.#log.debug('address refused: too many IPs for the client', { prefix: key, address: aKey });
+      return { isNewClient, isNewAddress, isConfirmed: false, isRefused: true };
+    }
     if (address === undefined) {
       address = { address: from, isConfirmed: this.#mayConfirm(client, port, now), expiry: undefined };
       byPort.set(aKey, address);
@@ -269,7 +288,15 @@ export class GuidAddrSet {
       entry.expiresAtMs = expiresAtMs;
       this.#expiry.set(entry.key, entry);
     }
-    return { isNewClient, isNewAddress, isConfirmed: address.isConfirmed };
+    return { isNewClient, isNewAddress, isConfirmed: address.isConfirmed, isRefused: false };
+  }
+
+  #isOverIpLimit(client: ClientState, ip: string): boolean {
+    const max = this.#init.maxIpsPerClient;
+    if (max === 0) return false;
+    const ips = new Set<string>();
+    for (const byPort of Object.values(client.addresses)) for (const a of byPort.values()) ips.add(a.address.ip);
+    return !ips.has(ip) && ips.size >= max;
   }
 
   /** A new or pending address of `port` may become a route (see the module comment). */
@@ -506,6 +533,7 @@ export class GuidAddrSet {
       confirmedAddressChanges: this.#confirmedChanges,
       drainedClients: this.#drained,
       admissionQueue: this.admission.queueLength(this.#deps.clock.now()),
+      refusedByIpLimit: this.#refusedIps,
     };
   }
 }

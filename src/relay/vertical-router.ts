@@ -41,7 +41,7 @@ import { StunResponder, type StunResponderStats } from './stun-responder.js';
 /** Why a datagram was dropped (each has a counter). */
 export const VERTICAL_DROP_REASONS = Object.freeze([
   'rejected-address', 'not-rtps-or-stun', 'malformed-rtps', 'unknown-source-prefix', 'not-admitted',
-  'stun-undecodable', 'stun-amplification', 'unconfirmed-address',
+  'stun-undecodable', 'stun-amplification', 'unconfirmed-address', 'too-many-ips',
 ] as const);
 
 /**
@@ -132,7 +132,7 @@ export class VerticalRouter {
   readonly #received: Record<RelayPortType, number> = { spdp: 0, sedp: 0, data: 0 };
   readonly #dropped: Record<VerticalDropReason, number> = {
     'rejected-address': 0, 'not-rtps-or-stun': 0, 'malformed-rtps': 0, 'unknown-source-prefix': 0, 'not-admitted': 0,
-    'stun-undecodable': 0, 'stun-amplification': 0, 'unconfirmed-address': 0,
+    'stun-undecodable': 0, 'stun-amplification': 0, 'unconfirmed-address': 0, 'too-many-ips': 0,
   };
   #horizontalSentDatagrams = 0;
   #horizontalSentBytes = 0;
@@ -228,6 +228,10 @@ export class VerticalRouter {
     const clients = this.#deps.clients;
     const source = toHex(info.source);
     const activity = clients.recordActivity(source, from, port); // step 4
+    if (activity.isRefused) {
+      this.#drop('too-many-ips', from);
+      return;
+    }
     const isDirected = info.to.size > 0;
     if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(source, bytes); // step 5
     if (clients.admit(source) !== 'admitted') { // step 6

@@ -78,6 +78,8 @@ describe('cli/relay-command', function () {
     expect(() => parseRelayArgs([])).to.throw(InvalidConfigError, /-Id/);
     expect(() => parseRelayArgs(['-Id', 'x', '-Bogus', '1'])).to.throw(InvalidConfigError, /unknown option/);
     expect(() => parseRelayArgs(['-Id', 'x', '-RestartDetection', '1'])).to.throw(InvalidConfigError, /does not implement/);
+    expect(parseRelayArgs(['-Id', 'x', '-MaxIpsPerClient', '2']).core.maxIpsPerClient).to.equal(2);
+    expect(() => parseRelayArgs(['-Id', 'x', '-MaxIpsPerClient', '-1'])).to.throw(InvalidConfigError, /-MaxIpsPerClient/);
     expect(() => parseRelayArgs(['-Id', 'x', '-Lifespan'])).to.throw(InvalidConfigError, /needs a value/);
     expect(() => parseRelayArgs(['-Id', 'x', '-Lifespan', 'soon'])).to.throw(InvalidConfigError, /-Lifespan/);
     expect(() => parseRelayArgs(['-Id', 'x', '-VerticalAddress', 'nowhere'])).to.throw(InvalidConfigError, /IP:PORT/);
