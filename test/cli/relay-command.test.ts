@@ -5,6 +5,9 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseRelayArgs } from '../../src/cli/relay-command.js';
 import { decodeStunMessage, ErrorCode, getAttribute, XorMappedAddress } from '../../src/stun/index.js';
@@ -129,5 +132,30 @@ describe('cli/relay-command', function () {
     const sock = createSocket('udp4');
     await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(base, '127.0.0.1', resolve); });
     sock.close();
+  });
+
+  it('two relays on 127.0.0.1 find each other in the relay domain (-DCPSConfigFile with SpdpSendAddrs)', async () => {
+    const domain = 40 + Math.floor(Math.random() * 50);
+    const spdp = 7400 + 250 * domain + 10;
+    const dir = mkdtempSync(join(tmpdir(), 'rtps-ice-relay-'));
+    const ini = join(dir, 'relay.ini');
+    writeFileSync(ini, `[rtps_discovery/relay]\nSpdpSendAddrs=127.0.0.1:${spdp},127.0.0.1:${spdp + 2}\nResendPeriod=1\n`);
+    const base = 30_000 + Math.floor(Math.random() * 2000) * 10;
+    const start = (id: string, offset: number): ReturnType<typeof run> => run([
+      '-Id', id, '-VerticalAddress', `127.0.0.1:${base + offset}`, '-HorizontalAddress', `127.0.0.1:${base + offset + 3}`,
+      '-MetaDiscoveryAddress', '127.0.0.1:0', '-RelayDomain', String(domain), '-DCPSConfigFile', ini, '-LogRelayStatistics', '1',
+    ]);
+    const relays = [start('cli-a', 0), start('cli-b', 6)];
+    try {
+      for (const r of relays) await r.waitFor(/statistics: .*remote_relays=1/, 30_000);
+    } finally {
+      for (const r of relays) {
+        r.child.kill('SIGTERM');
+        const killer = setTimeout(() => { r.child.kill('SIGKILL'); }, 15_000);
+        void r.exit.then(() => { clearTimeout(killer); });
+      }
+      rmSync(dir, { recursive: true, force: true });
+    }
+    expect(await Promise.all(relays.map((r) => r.exit))).to.deep.equal([0, 0]);
   });
 });
