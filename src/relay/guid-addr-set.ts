@@ -5,59 +5,42 @@
  * message; plus the relay's rejected-address list and its admission control
  * ({@link AdmissionControl}: queue, water marks, admit and drain state).
  *
- * **New addresses of admitted clients (closes OpenDDS's spoofing hole, spec §8.9).** GUID prefixes are
- * unauthenticated, so anyone can send RTPS or GUID_PREFIX STUN claiming an admitted client's prefix. In
- * OpenDDS the relay then routes that client's traffic to the claimed address too (eavesdropping,
- * reflection). Here an address that is new for an *admitted* client and port type is *pending*: it is
- * recorded (and expires like any other) but is not a route, and RTPS from it is not forwarded. It is
- * confirmed when a datagram arrives from it (RTPS or GUID_PREFIX STUN) while none of the client's
- * confirmed addresses of that port type has been heard from for `addressChangeQuietPeriodMs` (default
- * 35 s, above the 30 s an OpenDDS client waits at most between two datagrams on a relay port: spec §6.2
- * `ServerReflexiveAddressPeriod`, §6.3 `SpdpRtpsRelaySendPeriod`). So an imposter cannot take over a
- * live client, and a real client whose NAT mapping changed moves to its new address once the old one
- * has gone silent — OpenDDS clients need no change. A port type with no confirmed address (e.g. the
- * first DATA address after admission) accepts the first claimer at once; `0` turns the check off
- * (OpenDDS behaviour).
+ * **New addresses of admitted clients** (closes OpenDDS's spoofing hole, spec §8.9; docs/relay.md "New
+ * addresses of admitted clients"): an address new for an *admitted* client and port type is *pending*
+ * (recorded, expiring, but no route, its RTPS not forwarded) until a datagram arrives from it while the
+ * client's confirmed addresses of that port type have been silent for `addressChangeQuietPeriodMs`
+ * (35 s > the 30 s an OpenDDS client waits at most between datagrams, spec §6.2, §6.3). An imposter
+ * cannot take over a live client; a client whose NAT mapping changed moves once the old address is
+ * silent. `0` = OpenDDS behaviour.
  *
  * Expiry queues are insertion-ordered `Map`s: every expiry is `now + constant`, and a refresh deletes
  * and re-inserts its entry, so iteration order is expiry order. Refresh is O(1), `nextDeadline()` is
  * O(1) and `handleTimeout()` costs O(expired entries) — no scans over all clients.
  */
 import type { TransportAddress } from '../util/address.js';
-import { formatAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
-import { AdmissionControl, DEFAULT_ADMISSION_CONTROL_INIT, type AdmissionControlInit, type AdmitState, type AdmittingState, type DrainState } from './admission-control.js';
+import {
+  AdmissionControl, DEFAULT_ADMISSION_CONTROL_INIT, type AdmissionControlInit, type AdmitState, type AdmittingState, type DrainState,
+} from './admission-control.js';
+import { RejectedAddresses } from './rejected-addresses.js';
+import { addressKey, prefixKey as keyOf, type PrefixKey, type RelayPortType } from './relay-keys.js';
 
-/** The three vertical port types of a relay (spec §8.1: `VSPDP`, `VSEDP`, `VDATA` at base port +0/+1/+2). */
-export type RelayPortType = 'spdp' | 'sedp' | 'data';
-
-/** Every port type, in base-port offset order. */
-export const RELAY_PORT_TYPES: readonly RelayPortType[] = Object.freeze(['spdp', 'sedp', 'data'] as const);
+export { addressKey, RELAY_PORT_TYPES, type PrefixKey, type RelayPortType } from './relay-keys.js';
 
 /** User configuration of {@link GuidAddrSet} (STYLE.md rule 15). */
 export interface GuidAddrSetInit extends AdmissionControlInit {
   /** How long an address stays known after its last datagram, ms (OpenDDS `-Lifespan`, default 60 s). */
   readonly lifespanMs?: number;
-  /**
-   * Most clients admitted at once; 0 = unlimited (default). A simplified form of OpenDDS's admission
-   * control (`-AdmissionMaxParticipantsRange` high mark): beyond it, new clients are not admitted.
-   */
+  /** Most clients admitted at once (no OpenDDS option; see also the admission control); 0 = unlimited (default). */
   readonly maxAdmittedClients?: number;
   /** How long a rejected address stays rejected, ms; 0 = rejection off (OpenDDS `-RejectedAddressDuration`, default 0). */
   readonly rejectedAddressDurationMs?: number;
-  /**
-   * How long an admitted client's confirmed addresses of a port type must be silent before a new
-   * address of that port type is routed to, ms (see the module comment); 0 = at once, as OpenDDS.
-   * Default 35 s.
-   */
+  /** Silence of a client's confirmed addresses before a new one is routed to, ms (module comment); 0 = OpenDDS. Default 35 s. */
   readonly addressChangeQuietPeriodMs?: number;
-  /**
-   * Most distinct IPs a client may be known at, all port types together (OpenDDS `-MaxIpsPerClient`);
-   * an address on one more IP is not recorded. 0 = unlimited (default).
-   */
+  /** Most distinct IPs per client, all port types (OpenDDS `-MaxIpsPerClient`); 0 = unlimited (default). */
   readonly maxIpsPerClient?: number;
 }
 
@@ -155,18 +138,6 @@ interface ExpiryEntry {
   expiresAtMs: number;
 }
 
-/** A GUID prefix as bytes, or as lower-case hex (what the events report). */
-export type PrefixKey = Uint8Array | string;
-
-function keyOf(prefix: PrefixKey): string {
-  return typeof prefix === 'string' ? prefix : toHex(prefix);
-}
-
-/** The key of an address in maps (`ip:port`, `[ip]:port`). */
-export function addressKey(a: TransportAddress): string {
-  return formatAddress(a);
-}
-
 /** Per-client address, expiry and admission state of a relay; see the module comment. */
 export class GuidAddrSet {
   readonly #deps: GuidAddrSetDeps;
@@ -175,8 +146,7 @@ export class GuidAddrSet {
   readonly #clients = new Map<string, ClientState>();
   /** Insertion order = expiry order (see the module comment). Key: `prefix/port/address`. */
   readonly #expiry = new Map<string, ExpiryEntry>();
-  /** Address key → expiry, ms; insertion order = expiry order. */
-  readonly #rejected = new Map<string, number>();
+  readonly #rejected: RejectedAddresses;
   #applicationParticipant: string | undefined;
   #admittedCount = 0;
   #expiredAddresses = 0;
@@ -211,6 +181,7 @@ export class GuidAddrSet {
       throw new InvalidConfigError('addressChangeQuietPeriodMs', 'must be a finite number of ms >= 0');
     }
     this.admission = new AdmissionControl(init);
+    this.#rejected = new RejectedAddresses(this.#init.rejectedAddressDurationMs);
   }
 
   /** The effective configuration. */
@@ -439,18 +410,12 @@ export class GuidAddrSet {
    * rejection is off (duration 0).
    */
   reject(address: TransportAddress): void {
-    const duration = this.#init.rejectedAddressDurationMs;
-    if (duration === 0) return;
-    const key = addressKey(address);
-    this.#rejected.delete(key);
-    this.#rejected.set(key, this.#deps.clock.now() + duration);
+    this.#rejected.reject(address, this.#deps.clock.now());
   }
 
   /** True if datagrams from `address` are to be dropped (spec §8.3 step 1). */
   isRejected(address: TransportAddress): boolean {
-    if (this.#rejected.size === 0) return false;
-    const until = this.#rejected.get(addressKey(address));
-    return until !== undefined && this.#deps.clock.now() < until;
+    return this.#rejected.isRejected(address, this.#deps.clock.now());
   }
 
   /** The earliest time, ms, at which {@link handleTimeout} has work, or undefined when none. */
@@ -460,12 +425,9 @@ export class GuidAddrSet {
       next = e.expiresAtMs;
       break;
     }
-    for (const until of this.#rejected.values()) {
-      if (next === undefined || until < next) next = until;
-      break;
+    for (const at of [this.#rejected.nextDeadline(), this.admission.nextDeadline()]) {
+      if (at !== undefined && (next === undefined || at < next)) next = at;
     }
-    const a = this.admission.nextDeadline();
-    if (a !== undefined && (next === undefined || a < next)) next = a;
     return next;
   }
 
@@ -490,10 +452,7 @@ export class GuidAddrSet {
       const c = e.client;
       if (c.addresses.spdp.size + c.addresses.sedp.size + c.addresses.data.size === 0) this.#remove(c);
     }
-    for (const [key, until] of this.#rejected) {
-      if (until > now) break;
-      this.#rejected.delete(key);
-    }
+    this.#rejected.handleTimeout(now);
     this.admission.queueLength(now);
     if (this.admission.takeDrainTick(now)) this.#drainOne();
   }

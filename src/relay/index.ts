@@ -31,6 +31,8 @@ export {
   type HorizontalDropReason, type HorizontalRouterDeps, type HorizontalRouterStats,
 } from './horizontal-router.js';
 export { RelayDomain, type RelayDomainOptions, type RelayDomainStats } from './relay-domain.js';
+export { RejectedAddresses } from './rejected-addresses.js';
+export { prefixKey, type PrefixKey } from './relay-keys.js';
 export {
   MAX_SLOT_SIZE, RELAY_ADDRESS_TYPE, RELAY_ADDRESSES_TOPIC, RELAY_IDL, RELAY_PARTITIONS_TOPIC, RELAY_PARTITIONS_TYPE,
 } from './relay-idl.js';
