@@ -78,3 +78,10 @@ export {
   DataReader, DataWriter, DdsAbortError, DdsUsageError, DEFAULT_ENDPOINT_QOS, DomainParticipant, EntityClosedError, parseDdsConfigIni,
   resolveDdsConfig, Topic,
 } from './dds/index.js';
+
+// The RtpsRelay server (docs/relay.md) and the real-UDP network and timers it runs on.
+export type {
+  AdmitState, AdmittingState, DrainState, MetaDiscoveryOptions, RelayHorizontalOptions, RelayPortType, RelayServerEvents, RelayServerOptions,
+} from './relay/index.js';
+export { MetaDiscoveryServer, RelayServer, StunServer } from './relay/index.js';
+export { RealTimerService, UdpNetwork } from './transport/index.js';

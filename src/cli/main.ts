@@ -8,6 +8,7 @@ import { writeFileSync } from 'node:fs';
 import { formatAddress } from '../util/address.js';
 import { RtpsLibError } from '../util/errors.js';
 import { encodeUdpPcap } from './pcap.js';
+import { runRelayCommand } from './relay-command.js';
 import type { NatDemoResult } from './nat-demo.js';
 import { runNatDemo } from './nat-demo.js';
 import { runWalkthrough } from './walkthrough.js';
@@ -29,6 +30,8 @@ commands:
       --json       one JSON object per line instead of the table
       --pcap FILE  also write the datagrams as a pcap (open it in Wireshark)
       --seed N     PRNG seed for GUIDs and credentials (default 1)
+  relay -Id ID [-VerticalAddress IP:PORT] [-HorizontalAddress IP:PORT] [-MetaDiscoveryAddress IP:PORT] ...
+      An RtpsRelay on real UDP with OpenDDS's option names (rtps-ice relay --help lists them; docs/relay.md).
 `;
 
 class UsageError extends RtpsLibError {
@@ -126,6 +129,7 @@ async function main(argv: readonly string[]): Promise<number> {
     switch (command) {
       case 'demo': await demo(args); return 0;
       case 'walkthrough': walkthrough(args); return 0;
+      case 'relay': return await runRelayCommand(args);
       case '-h': case '--help': case 'help': console.log(USAGE); return 0;
       default: throw new UsageError(`unknown command: ${command}`);
     }

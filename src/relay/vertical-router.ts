@@ -4,8 +4,17 @@
  * source and INFO_DST destinations, recorded in the {@link GuidAddrSet}, admitted or dropped, and
  * routed to local clients by partition ({@link PartitionTable}). Every drop has a counted reason.
  *
+ * Horizontal (spec §8.2, §8.3 step 8): a client's RTPS also goes, once, to every other relay whose
+ * clients use a partition matching the source's ({@link RelayPartitionTable}), as a RelayHeader
+ * (`to_partitions`, `to_guids` = the INFO_DST destinations) followed by the datagram; never for the
+ * application participant's messages (step 7).
+ *
+ * RTPS from an address of an admitted client that is still pending confirmation (see
+ * {@link GuidAddrSet}) is dropped (`unconfirmed-address`), and STUN answers are suppressed for
+ * drained clients (`allow_stun_responses`).
+ *
  * Not yet here (docs/relay.md): the application participant (step 5's forwarding of the cached SPDP,
- * step 7's rules and imposter detection), horizontal relays, security (step 3).
+ * step 7's rules and imposter detection), security (step 3).
  *
  * **No amplification.** OpenDDS answers every STUN Binding request, so a 28-byte request with a
  * spoofed source gets a 52- or 76-byte answer (a 400 error for a FINGERPRINT-less request is 76
@@ -17,21 +26,29 @@
  * unadmitted sources is never forwarded, so STUN answers are the only bytes such a source can draw.
  */
 import { classifyDatagram } from '../transport/classify-datagram.js';
-import { forEachSubmessage, GUID_PREFIX_LENGTH, GUIDPREFIX_UNKNOWN, guidPrefixEquals } from '../rtps/index.js';
+import { EntityIds, forEachSubmessage, GUID_PREFIX_LENGTH, GUIDPREFIX_UNKNOWN, guidPrefixEquals, type Guid } from '../rtps/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { formatAddress } from '../util/address.js';
 import { InvalidConfigError } from '../util/errors.js';
-import { toHex } from '../util/hex.js';
+import { fromHex, toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
 import type { GuidAddrSet, RelayPortType } from './guid-addr-set.js';
 import type { PartitionTable } from './partition-table.js';
+import { encodeHorizontalDatagram } from './relay-header.js';
+import type { RelayPartitionTable } from './relay-partition-table.js';
 import { StunResponder, type StunResponderStats } from './stun-responder.js';
 
 /** Why a datagram was dropped (each has a counter). */
 export const VERTICAL_DROP_REASONS = Object.freeze([
   'rejected-address', 'not-rtps-or-stun', 'malformed-rtps', 'unknown-source-prefix', 'not-admitted',
-  'stun-undecodable', 'stun-amplification',
+  'stun-undecodable', 'stun-amplification', 'unconfirmed-address', 'too-many-ips',
 ] as const);
+
+/**
+ * Largest horizontal datagram (OpenDDS `UDP_MAX_MESSAGE_SIZE`, spec §8.2): a RelayHeader plus a
+ * message beyond it is not sent horizontally (counted as `horizontalTooLarge`).
+ */
+export const UDP_MAX_MESSAGE_SIZE = 65466;
 export type VerticalDropReason = (typeof VERTICAL_DROP_REASONS)[number];
 
 /** One datagram for the driver to send from the vertical socket of `port`. */
@@ -39,6 +56,13 @@ export interface VerticalTransmit {
   readonly port: RelayPortType;
   readonly to: TransportAddress;
   /** May alias the received datagram: send it before the receive callback returns. */
+  readonly bytes: Uint8Array;
+}
+
+/** One datagram for the driver to send from the horizontal socket of `port` to another relay. */
+export interface HorizontalTransmit {
+  readonly port: RelayPortType;
+  readonly to: TransportAddress;
   readonly bytes: Uint8Array;
 }
 
@@ -63,6 +87,10 @@ export interface VerticalRouterDeps {
   /** Fire-and-forget; must not re-enter the router. */
   readonly send: (t: VerticalTransmit) => void;
   readonly log: Logger;
+  /** The other relays; without it, nothing goes horizontal. */
+  readonly relays?: RelayPartitionTable;
+  /** Fire-and-forget send on a horizontal socket (required with `relays`). */
+  readonly sendHorizontal?: (t: HorizontalTransmit) => void;
 }
 
 /** Counters of {@link VerticalRouter}. */
@@ -78,11 +106,15 @@ export interface VerticalRouterStats {
   /** Datagrams and bytes sent (forwarded RTPS and STUN answers). */
   readonly sentDatagrams: number;
   readonly sentBytes: number;
+  /** Horizontal datagrams and bytes sent to other relays. */
+  readonly horizontalSentDatagrams: number;
+  readonly horizontalSentBytes: number;
+  readonly horizontalTooLarge: number;
   readonly stun: StunResponderStats;
 }
 
 /** Result of parsing an RTPS datagram's routing information (spec §8.3 step 2). */
-interface RoutingInfo {
+export interface RoutingInfo {
   readonly source: Uint8Array;
   /** Hex prefixes of INFO_DST destinations; empty = undirected. */
   readonly to: ReadonlySet<string>;
@@ -100,8 +132,11 @@ export class VerticalRouter {
   readonly #received: Record<RelayPortType, number> = { spdp: 0, sedp: 0, data: 0 };
   readonly #dropped: Record<VerticalDropReason, number> = {
     'rejected-address': 0, 'not-rtps-or-stun': 0, 'malformed-rtps': 0, 'unknown-source-prefix': 0, 'not-admitted': 0,
-    'stun-undecodable': 0, 'stun-amplification': 0,
+    'stun-undecodable': 0, 'stun-amplification': 0, 'unconfirmed-address': 0, 'too-many-ips': 0,
   };
+  #horizontalSentDatagrams = 0;
+  #horizontalSentBytes = 0;
+  #horizontalTooLarge = 0;
   #routed = 0;
   #unrouted = 0;
   #directed = 0;
@@ -132,7 +167,12 @@ export class VerticalRouter {
         clients.recordActivity(e.guidPrefix, e.from, ctx.port);
         clients.admit(e.guidPrefix);
       },
+      // spec §8.4: no success answers to a drained client.
+      allowResponse: (guidPrefix) => this.#deps.clients.allowsStunResponses(guidPrefix),
     });
+    if (deps.relays !== undefined && deps.sendHorizontal === undefined) {
+      throw new InvalidConfigError('sendHorizontal', 'required with relays');
+    }
   }
 
   /** Handles one datagram received on the vertical socket of `port` from `from`. Never throws for bad input. */
@@ -186,11 +226,20 @@ export class VerticalRouter {
       return;
     }
     const clients = this.#deps.clients;
-    clients.recordActivity(info.source, from, port); // step 4
+    const source = toHex(info.source);
+    const activity = clients.recordActivity(source, from, port); // step 4
+    if (activity.isRefused) {
+      this.#drop('too-many-ips', from);
+      return;
+    }
     const isDirected = info.to.size > 0;
-    if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(info.source, bytes); // step 5
-    if (clients.admit(info.source) !== 'admitted') { // step 6
+    if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(source, bytes); // step 5
+    if (clients.admit(source) !== 'admitted') { // step 6
       this.#drop('not-admitted', from);
+      return;
+    }
+    if (!activity.isConfirmed) {
+      this.#drop('unconfirmed-address', from);
       return;
     }
     this.#routed++;
@@ -198,19 +247,45 @@ export class VerticalRouter {
     else this.#undirected++;
     // step 8: local targets = admitted participants sharing a partition with the source, restricted to
     // `to` when directed, excluding the source; every known address of this port type.
-    const source = toHex(info.source);
     const partitions = this.#deps.partitions;
-    const candidates = isDirected ? info.to : clients.admittedPrefixes();
+    // Undirected: the partition index gives the matching participants; directed: check each destination.
+    const candidates = isDirected ? info.to : partitions.matchingParticipants(source);
     let sent = 0;
     for (const target of candidates) {
       if (target === source || !clients.isAdmittedHex(target)) continue;
-      if (!partitions.participantsShareAPartition(source, target)) continue;
+      if (isDirected && !partitions.sharesAPartition(source, target)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#transmit(port, to, bytes);
         sent++;
       }
     }
+    if (this.#deps.relays !== undefined && !clients.isApplicationParticipant(source)) sent += this.#sendHorizontal(port, source, info, bytes);
     if (sent === 0) this.#unrouted++;
+  }
+
+  /** spec §8.3 step 8, horizontal targets: once to each relay serving a matching partition. */
+  #sendHorizontal(port: RelayPortType, source: string, info: RoutingInfo, bytes: Uint8Array): number {
+    const relays = this.#deps.relays;
+    const send = this.#deps.sendHorizontal;
+    if (relays === undefined || send === undefined) return 0;
+    const toPartitions = this.#deps.partitions.participantPartitions(source);
+    let datagram: Uint8Array | undefined;
+    let sent = 0;
+    for (const relay of relays.relaysServing(toPartitions, port)) {
+      if (datagram === undefined) {
+        const toGuids: Guid[] = [...info.to].map((hex) => ({ prefix: fromHex(hex), entityId: EntityIds.PARTICIPANT }));
+        datagram = encodeHorizontalDatagram({ toPartitions, toGuids, useAsyncDiscovery: false }, bytes);
+        if (datagram.length > UDP_MAX_MESSAGE_SIZE) {
+          this.#horizontalTooLarge++;
+          return 0;
+        }
+      }
+      this.#horizontalSentDatagrams++;
+      this.#horizontalSentBytes += datagram.length;
+      send({ port, to: relay.address, bytes: datagram });
+      sent++;
+    }
+    return sent;
   }
 
   #transmit(port: RelayPortType, to: TransportAddress, bytes: Uint8Array): void {
@@ -235,6 +310,9 @@ export class VerticalRouter {
       undirected: this.#undirected,
       sentDatagrams: this.#sentDatagrams,
       sentBytes: this.#sentBytes,
+      horizontalSentDatagrams: this.#horizontalSentDatagrams,
+      horizontalSentBytes: this.#horizontalSentBytes,
+      horizontalTooLarge: this.#horizontalTooLarge,
       stun: this.#stun.stats(),
     };
   }

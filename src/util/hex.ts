@@ -1,11 +1,13 @@
 /** Hex helpers for logs, tests and credentials (lower-case, no separators). */
 
 const HEX = '0123456789abcdef';
+/** Byte → its two hex characters (GUID prefixes are map keys on the relay's per-datagram path). */
+const BYTE_HEX: readonly string[] = Array.from({ length: 256 }, (_, b) => HEX.charAt(b >> 4) + HEX.charAt(b & 15));
 
 /** Lower-case hex of `bytes`, two characters per byte. */
 export function toHex(bytes: Uint8Array): string {
   let out = '';
-  for (const b of bytes) out += HEX.charAt(b >> 4) + HEX.charAt(b & 15);
+  for (let i = 0; i < bytes.length; i++) out += BYTE_HEX[bytes[i] ?? 0] ?? '';
   return out;
 }
 

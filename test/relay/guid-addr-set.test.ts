@@ -105,7 +105,20 @@ describe('relay/guid-addr-set', () => {
     expect(set.stats().rejectedAddresses).to.equal(0);
   });
 
+  it('records at most maxIpsPerClient distinct IPs per client (ports of a known IP still count as one)', () => {
+    const { set } = setup({ maxIpsPerClient: 2 });
+    expect(set.recordActivity(prefixOf(1), addr('198.51.100.1', 1), 'spdp').isRefused).to.equal(false);
+    expect(set.recordActivity(prefixOf(1), addr('198.51.100.1', 2), 'sedp').isRefused).to.equal(false);
+    expect(set.recordActivity(prefixOf(1), addr('198.51.100.2', 3), 'data').isRefused).to.equal(false);
+    const refused = set.recordActivity(prefixOf(1), addr('198.51.100.3', 3), 'data');
+    expect(refused).to.include({ isRefused: true, isConfirmed: false });
+    expect(set.addresses(prefixOf(1), 'data')).to.deep.equal([addr('198.51.100.2', 3)]);
+    expect(set.recordActivity(prefixOf(1), addr('198.51.100.2', 9), 'data').isRefused).to.equal(false);
+    expect(set.stats().refusedByIpLimit).to.equal(1);
+  });
+
   it('validates its configuration', () => {
+    expect(() => setup({ maxIpsPerClient: 1.5 })).to.throw(InvalidConfigError);
     expect(() => setup({ lifespanMs: 0 })).to.throw(InvalidConfigError);
     expect(() => setup({ lifespanMs: Infinity })).to.throw(InvalidConfigError);
     expect(() => setup({ maxAdmittedClients: -1 })).to.throw(InvalidConfigError);

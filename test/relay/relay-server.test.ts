@@ -39,7 +39,7 @@ describe('relay/relay-server on simnet', () => {
     a.send(msg, relay.address('data'));
     net.runFor(100);
     expect(got).to.deep.equal([msg]);
-    relay.close();
+    await relay.close();
   });
 
   it('keeps a client alive by GUID_PREFIX STUN alone and removes it 60 s after it falls silent; close leaves nothing', async () => {
@@ -59,8 +59,8 @@ describe('relay/relay-server on simnet', () => {
     a.send(stunRequest({ guidPrefix: prefixOf(2), indication: true }), relay.address('spdp'));
     net.runFor(10);
     expect(net.pendingEvents).to.be.greaterThan(0); // the expiry timer
-    relay.close();
-    relay.close();
+    await relay.close();
+    await relay.close();
     a.close();
     expect(relayHost.openSockets).to.equal(0);
     expect(net.pendingEvents).to.equal(0);

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import {
-  GuidAddrSet, PartitionTable, RELAY_PORT_TYPES, VerticalRouter, type VerticalRouterInit, type VerticalTransmit,
+  GuidAddrSet, PartitionTable, RELAY_PORT_TYPES, VerticalRouter, type GuidAddrSetInit, type VerticalRouterInit, type VerticalTransmit,
 } from '../../src/relay/index.js';
 import { EntityIds } from '../../src/rtps/index.js';
 import { decodeStunMessage, ErrorCode, getAttribute } from '../../src/stun/index.js';
@@ -10,13 +10,15 @@ import { silentLogger } from '../../src/util/logger.js';
 import { SeededRandom } from '../../src/util/prng.js';
 import { addr, prefixOf, rtps, stunRequest } from './relay-fixtures.js';
 
-function setup(init: VerticalRouterInit = {}): { router: VerticalRouter; clients: GuidAddrSet; partitions: PartitionTable; sent: VerticalTransmit[] } {
+function setup(init: VerticalRouterInit = {}, clientInit: GuidAddrSetInit = {}): {
+  router: VerticalRouter; clients: GuidAddrSet; partitions: PartitionTable; sent: VerticalTransmit[]; clock: ManualClock;
+} {
   const clock = new ManualClock();
-  const clients = new GuidAddrSet({ clock, log: silentLogger, emit: () => undefined });
+  const clients = new GuidAddrSet({ clock, log: silentLogger, emit: () => undefined }, clientInit);
   const partitions = new PartitionTable();
   const sent: VerticalTransmit[] = [];
   const router = new VerticalRouter({ clients, partitions, log: silentLogger, send: (t) => sent.push({ ...t, bytes: t.bytes.slice() }) }, init);
-  return { router, clients, partitions, sent };
+  return { router, clients, partitions, sent, clock };
 }
 
 const clientAddr = (n: number, port: 'spdp' | 'sedp' | 'data'): TransportAddress =>
@@ -45,7 +47,7 @@ describe('relay/vertical-router', () => {
   });
 
   it('routes undirected RTPS to every other admitted client sharing a partition (wildcards), at all its addresses of that port type', () => {
-    const s = setup();
+    const s = setup({}, { addressChangeQuietPeriodMs: 0 }); // a second address at once, as OpenDDS
     join(s, 1, ['sensors']);
     join(s, 2, ['sensors']);
     join(s, 3, ['other']);
@@ -130,11 +132,12 @@ describe('relay/vertical-router', () => {
     s.router.handle('data', stunRequest({ guidPrefix: prefixOf(1) }), clientAddr(1, 'data'));
     expect(targets(s.sent)).to.deep.equal(['data 198.51.100.1:40002']);
     expect(decodeStunMessage(s.sent[0]?.bytes ?? new Uint8Array()).messageClass).to.equal('success');
-    // The same prefix from a new address: recorded, but no answer larger than the request.
+    // The same prefix from a new address: recorded as pending, no answer larger than the request.
     s.sent.length = 0;
     s.router.handle('data', stunRequest({ guidPrefix: prefixOf(1) }), addr('192.0.2.66', 1));
     expect(s.sent).to.deep.equal([]);
-    expect(s.clients.addresses(prefixOf(1), 'data')).to.have.length(2);
+    expect(s.clients.addresses(prefixOf(1), 'data')).to.have.length(1);
+    expect(s.clients.pendingAddresses(prefixOf(1), 'data')).to.deep.equal([addr('192.0.2.66', 1)]);
   });
 
   it('never sends more bytes to a non-client address than it received from it (10,000 random datagrams)', () => {
@@ -174,13 +177,55 @@ describe('relay/vertical-router', () => {
     expect(s.router.stats().dropped['stun-amplification']).to.be.greaterThan(0);
   });
 
-  it('known limitation (as OpenDDS, spec §8.9): an admitted prefix spoofed from a new address adds that address as a route', () => {
-    const s = setup();
+  it('with addressChangeQuietPeriodMs 0 (OpenDDS, spec §8.9) an admitted prefix spoofed from a new address adds that address as a route', () => {
+    const s = setup({}, { addressChangeQuietPeriodMs: 0 });
     for (const n of [1, 2]) join(s, n, ['p']);
     const victim = addr('192.0.2.200', 7);
     s.router.handle('data', rtps(prefixOf(1)), victim);
     s.sent.length = 0;
     s.router.handle('data', rtps(prefixOf(2)), clientAddr(2, 'data'));
     expect(targets(s.sent)).to.include('data 192.0.2.200:7');
+  });
+
+  it('an imposter claiming a live admitted client\'s prefix from a new address gets no route and its RTPS is not forwarded', () => {
+    const s = setup();
+    for (const n of [1, 2]) join(s, n, ['p']);
+    const imposter = addr('192.0.2.200', 7);
+    s.sent.length = 0;
+    for (let t = 0; t < 120_000; t += 5000) {
+      s.clock.advance(5000);
+      s.router.handle('data', rtps(prefixOf(1)), clientAddr(1, 'data')); // the real client 1 keeps talking
+      s.router.handle('data', stunRequest({ guidPrefix: prefixOf(1) }), imposter); // the imposter claims its prefix
+      s.router.handle('data', rtps(prefixOf(1)), imposter);
+    }
+    // Client 1's own RTPS reached client 2 (24 times); the imposter's did not, and it got no answer.
+    expect(targets(s.sent)).to.deep.equal(Array<string>(24).fill('data 198.51.100.2:40002'));
+    expect(s.router.stats().dropped['unconfirmed-address']).to.equal(24);
+    s.sent.length = 0;
+    s.router.handle('data', rtps(prefixOf(2)), clientAddr(2, 'data'));
+    expect(targets(s.sent)).to.deep.equal(['data 198.51.100.1:40002']);
+    expect(s.clients.pendingAddresses(prefixOf(1), 'data')).to.deep.equal([imposter]);
+  });
+
+  it('a real client whose NAT mapping changed moves to its new address once the old one has been silent for the quiet period', () => {
+    const s = setup({}, { addressChangeQuietPeriodMs: 35_000 });
+    for (const n of [1, 2]) join(s, n, ['p']);
+    const rebound = addr('198.51.100.1', 50000);
+    s.clock.advance(1000);
+    s.router.handle('data', rtps(prefixOf(1)), clientAddr(1, 'data'));
+    // The mapping changes: the old address falls silent, datagrams arrive from the new one.
+    s.clock.advance(30_000);
+    s.router.handle('data', stunRequest({ guidPrefix: prefixOf(1), indication: true }), rebound);
+    expect(s.clients.pendingAddresses(prefixOf(1), 'data')).to.deep.equal([rebound]);
+    s.clock.advance(5000); // 35 s after the last datagram from the old address
+    s.router.handle('data', rtps(prefixOf(1)), rebound);
+    expect(s.clients.pendingAddresses(prefixOf(1), 'data')).to.deep.equal([]);
+    expect(s.clients.addresses(prefixOf(1), 'data')).to.deep.include(rebound);
+    expect(s.clients.stats().confirmedAddressChanges).to.equal(1);
+    s.sent.length = 0;
+    s.router.handle('data', rtps(prefixOf(2)), clientAddr(2, 'data'));
+    expect(targets(s.sent)).to.include('data 198.51.100.1:50000');
+    // And that RTPS from the new address was forwarded to client 2.
+    expect(s.router.stats().dropped['unconfirmed-address']).to.equal(0);
   });
 });
