@@ -76,5 +76,13 @@ export type {
 } from './dds/index.js';
 export {
   DataReader, DataWriter, DdsAbortError, DdsUsageError, DEFAULT_ENDPOINT_QOS, DomainParticipant, EntityClosedError, parseDdsConfigIni,
-  resolveDdsConfig, Topic,
+  resolveDdsConfig, Topic, loadOrCreateIdentityFiles,
 } from './dds/index.js';
+export type { IdentityFilesOptions } from './dds/index.js';
+
+// Participant identity (docs/security.md).
+export {
+  adjustedGuidPrefix, announcedFingerprint, certificateFingerprint, checkAnnouncedIdentity, generateCaSignedIdentity,
+  generateSelfSignedIdentity, IDENTITY_FINGERPRINT_PROPERTY, IdentityError, loadIdentity, verifyCertificate,
+} from './security/index.js';
+export type { IdentityErrorCode, ParticipantIdentity, TrustOptions, VerifiedCertificate } from './security/index.js';

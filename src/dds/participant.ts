@@ -37,6 +37,8 @@ import { resolveQos, toEndpointQos } from './qos.js';
 import type { SharedIceDriverLease } from './shared-ice-driver.js';
 import { acquireSharedIceDriver } from './shared-ice-driver.js';
 import { Topic } from './topic.js';
+import type { ParticipantIdentity } from '../security/index.js';
+import { identityProperties } from '../security/index.js';
 
 /** Options of {@link DomainParticipant.create}. */
 export interface DomainParticipantOptions {
@@ -61,6 +63,13 @@ export interface DomainParticipantOptions {
    * closed with the last); on an injected network, a driver of this participant.
    */
   readonly iceDriver?: IceDriver;
+  /**
+   * A persistent X.509 identity (docs/security.md; `loadIdentity`, or `loadOrCreateIdentityFiles`
+   * for PEM files): the GUID prefix is derived from its subject (DDS Security 1.1 §9.3.3, stable across
+   * restarts) and its SHA-256 fingerprint is announced in SPDP (PID_PROPERTY_LIST). Default none
+   * (a random GUID prefix, as before).
+   */
+  readonly identity?: ParticipantIdentity;
   /** Random bytes (GUID prefix, ICE credentials); default `crypto.randomBytes`. Seed it on simnet. */
   readonly randomBytes?: (n: number) => Uint8Array;
   /** Unix ms for source timestamps; default `Date.now` on real UDP, the virtual clock otherwise. */
@@ -137,6 +146,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     readonly guidPrefix: GuidPrefix; readonly domainId: number; readonly config: DdsConfig; readonly log: Logger;
     readonly transport: RtpsUdpTransport; readonly driver: IceDriver | undefined; readonly release: () => Promise<void>;
     readonly wallClockMs: () => number; readonly clock: Clock; readonly iceIds: Readonly<Record<TransportChannel, string>>;
+    readonly properties: readonly { readonly name: string; readonly value: string }[];
   }) {
     super();
     this.guidPrefix = init.guidPrefix;
@@ -166,6 +176,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     }, {
       domainId: init.domainId, leaseDurationMs: c.rtpsDiscovery.leaseDurationMs, resendPeriodMs: c.rtpsDiscovery.resendPeriodMs,
       metatrafficUnicastLocators: loc.metatrafficUnicast, defaultUnicastLocators: loc.defaultUnicast, ice: spdpIce,
+      properties: init.properties,
     });
     this.#sedp = new SedpCore({
       guidPrefix: this.guidPrefix, clock: init.clock, log: init.log,
@@ -239,8 +250,10 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
         }
       }
       // RTPS 2.5 §9.3.1.5: the prefix starts with the vendor id; ours is 0x0000 (docs/discovery.md).
+      // With an identity, DDS Security 1.1 §9.3.3's prefix derived from the certificate instead.
       const guidPrefix = new Uint8Array(12);
-      guidPrefix.set(randomBytes(10), 2);
+      if (options.identity === undefined) guidPrefix.set(randomBytes(10), 2);
+      else guidPrefix.set(options.identity.guidPrefix);
       const hex = toHex(guidPrefix);
       const iceIds = { spdp: `${hex}.SPDP`, sedp: `${hex}.SEDP`, data: `${hex}.DATA` };
       const d = config.rtpsDiscovery;
@@ -265,6 +278,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       const wallClockMs = options.wallClockMs ?? (options.network === undefined ? () => Date.now() : () => clock.now());
       return new DomainParticipant({
         guidPrefix, domainId, config, log, transport, driver: useIce ? driver : undefined, release: closeAll, wallClockMs, clock, iceIds,
+        properties: options.identity === undefined ? [] : identityProperties(options.identity),
       });
     } catch (err) {
       await closeAll();
