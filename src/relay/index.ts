@@ -15,3 +15,4 @@ export {
   type VerticalDropReason, type VerticalRouterDeps, type VerticalRouterInit, type VerticalRouterStats, type VerticalTransmit,
 } from './vertical-router.js';
 export { DEFAULT_RELAY_VERTICAL_PORT, RelayServer, type RelayServerEvents, type RelayServerOptions } from './relay-server.js';
+export { TurnServer, type TurnServerOptions } from './turn-server.js';
