@@ -13,7 +13,7 @@ const LAYERS = {
   cdr: ['util', 'idl'],
   rtps: ['util', 'idl', 'cdr'],
   stun: ['util'],
-  ice: ['util', 'stun'],
+  ice: ['util', 'stun', 'turn'],
   turn: ['util', 'stun'],
   security: ['util'],
   reliability: ['util', 'rtps'],

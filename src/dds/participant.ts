@@ -38,6 +38,7 @@ import type { SharedIceDriverLease } from './shared-ice-driver.js';
 import { acquireSharedIceDriver } from './shared-ice-driver.js';
 import { Topic } from './topic.js';
 import type { ParticipantIdentity } from '../security/index.js';
+import type { TurnError } from '../turn/index.js';
 import { identityProperties } from '../security/index.js';
 
 /** Options of {@link DomainParticipant.create}. */
@@ -91,6 +92,8 @@ export interface IceStatus {
 
 /** Typed events of a {@link DomainParticipant}. */
 export interface DomainParticipantEvents {
+  /** A TURN allocation of one of our ICE endpoints failed (docs/ice.md): no relayed candidate from that server. */
+  'turn-failed': [error: TurnError];
   'participant-discovered': [participant: SpdpParticipantData];
   'participant-lost': [participant: SpdpParticipantData, reason: 'lease-expired' | 'disposed'];
   ice: [status: IceStatus];
@@ -493,6 +496,11 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
 
   #handleIceEvent(e: IceAgentEvent): void {
     if (this.#isClosed || e.type === 'role-changed') return;
+    if (e.type === 'turn-failed') {
+      // Not one of ours when the endpoint belongs to another participant of a shared driver.
+      if (this.#channelOfEndpoint(e.endpointId) !== undefined) this.emit('turn-failed', e.error);
+      return;
+    }
     const channel = this.#channelOfEndpoint(e.endpointId);
     if (channel === undefined) return; // another participant's endpoint on the shared driver
     if (e.type === 'local-info-changed') {
