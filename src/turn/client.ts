@@ -85,6 +85,12 @@ export interface TurnClientInit {
    * 437 for everything after). Default 15,000 (RFC 8445 §11's Tr floor). 0 disables.
    */
   readonly keepaliveIntervalMs?: number;
+  /**
+   * Realm and nonce from an earlier session with this server (RFC 8489 §9.2.3: a client may reuse
+   * them): the first Allocate then carries credentials at once, saving the 401 round trip; a server
+   * that no longer accepts the nonce answers 438 and the client retries once with the new one.
+   */
+  readonly cachedAuth?: { readonly realm: string; readonly nonce: string };
 }
 
 export type TurnClientEvent =
@@ -139,7 +145,7 @@ interface Channel {
 export class TurnClient {
   readonly server: TransportAddress;
   readonly #deps: TurnClientDeps;
-  readonly #init: Required<Omit<TurnClientInit, 'software'>> & { readonly software: string | undefined };
+  readonly #init: Required<Omit<TurnClientInit, 'software' | 'cachedAuth'>> & { readonly software: string | undefined };
   readonly #tids: TransactionIdSource;
   readonly #transactions = new Map<string, Transaction>();
   readonly #permissions = new Map<string, Permission>();
@@ -169,6 +175,7 @@ export class TurnClient {
       useChannels: init.useChannels ?? true, software: init.software, keepaliveIntervalMs: init.keepaliveIntervalMs ?? 15_000,
     };
     this.#lastSentAt = deps.clock.now();
+    if (init.cachedAuth !== undefined) this.#setAuth(init.cachedAuth.realm, init.cachedAuth.nonce);
     this.#tids = new TransactionIdSource((b) => { b.set(deps.randomBytes(b.length)); }, 16);
   }
 
@@ -187,6 +194,10 @@ export class TurnClient {
   get relayedAddress(): TransportAddress | undefined { return this.#state === 'allocated' ? this.#relayed : undefined; }
   /** The server-reflexive address the server saw (XOR-MAPPED-ADDRESS of the Allocate success). */
   get mappedAddress(): TransportAddress | undefined { return this.#mapped; }
+  /** The realm and nonce in use (to pass as `cachedAuth` to a later client of the same server). */
+  get auth(): { readonly realm: string; readonly nonce: string } | undefined {
+    return this.#realm === undefined || this.#nonce === undefined ? undefined : { realm: this.#realm, nonce: this.#nonce };
+  }
   /** Why the allocation failed, once it has. */
   get error(): TurnError | undefined { return this.#error; }
   /** True when a permission for `ip` is installed. */

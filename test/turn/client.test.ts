@@ -145,6 +145,27 @@ describe('turn/TurnClient against the simnet TURN server (virtual time)', functi
     turn.close();
   });
 
+  it('a cached realm/nonce skips the 401 round trip; a stale one gets 438 and one retry', async () => {
+    const { net, left, turn, server } = await setup(9);
+    const first = new Harness(net, await bind(net, left), { server, username: 'alice', password: 's3cret' }, 9);
+    first.act((c) => { c.start(); });
+    await run(net, 200);
+    const auth = first.client.auth!;
+    const fresh = new Harness(net, await bind(net, left), { server, username: 'alice', password: 's3cret', cachedAuth: auth }, 10);
+    fresh.act((c) => { c.start(); });
+    await run(net, 200);
+    expect(fresh.client.state).to.equal('allocated');
+    expect(fresh.sentToServer, 'no 401 round trip').to.equal(1);
+    turn.core.expireNonces();
+    const stale = new Harness(net, await bind(net, left), { server, username: 'alice', password: 's3cret', cachedAuth: auth }, 11);
+    stale.act((c) => { c.start(); });
+    await run(net, 200);
+    expect(stale.client.state).to.equal('allocated');
+    expect(stale.sentToServer, 'stale nonce (438), then the retry').to.equal(2);
+    first.close(); fresh.close(); stale.close();
+    turn.close();
+  });
+
   it('a wrong password ends in TurnError "unauthorized" after exactly one authenticated try (no loop, no hang)', async () => {
     const { net, left, turn, server } = await setup(3);
     const h = new Harness(net, await bind(net, left), { server, username: 'alice', password: 'wrong', lifetimeS: 300 }, 3);
