@@ -18,7 +18,7 @@ import type { IceAgentEvent, IceAgentInfo } from '../ice/index.js';
 import type { Guid, GuidPrefix, RtpsMessage, RtpsTime, SpdpParticipantData, Submessage } from '../rtps/index.js';
 import { EntityIds, EntityKind, guidToString, PROTOCOL_VERSION_2_4, VendorIds } from '../rtps/index.js';
 import type { IceDriver, PerChannel, TransportChannel } from '../transport/index.js';
-import { IceDriver as IceDriverClass, RealTimerService, RtpsUdpTransport, UdpNetwork } from '../transport/index.js';
+import { DtlsClientNetwork, IceDriver as IceDriverClass, RealTimerService, RtpsUdpTransport, UdpNetwork, type DtlsTrust } from '../transport/index.js';
 import type { TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import type { DatagramNetwork, TimerService } from '../util/datagram-io.js';
@@ -71,6 +71,14 @@ export interface DomainParticipantOptions {
    * (a random GUID prefix, as before).
    */
   readonly identity?: ParticipantIdentity;
+  /**
+   * DTLS on the hop to the RtpsRelay (docs/security.md): every datagram to the configured relay
+   * addresses (`Spdp/Sedp/DataRtpsRelayAddress`) goes inside a DTLS session authenticated with
+   * `identity` (required) and checked against `trust` (the relay's pinned fingerprint or CA). With
+   * ICE and no `iceDriver` given, the participant gets its own driver on the DTLS-wrapped network
+   * (a given `iceDriver` must have been built on a `DtlsClientNetwork` itself). Default off.
+   */
+  readonly relayDtls?: { readonly trust: DtlsTrust };
   /** Random bytes (GUID prefix, ICE credentials); default `crypto.randomBytes`. Seed it on simnet. */
   readonly randomBytes?: (n: number) => Uint8Array;
   /** Unix ms for source timestamps; default `Date.now` on real UDP, the virtual clock otherwise. */
@@ -241,8 +249,15 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       }
       const useIce = config.rtpsDiscovery.useIce || config.transport.useIce;
       let driver = options.iceDriver;
+      if (options.relayDtls !== undefined) {
+        if (options.identity === undefined) throw new InvalidConfigError('relayDtls', 'needs an identity (its certificate and key authenticate the DTLS sessions)');
+        const dd = config.rtpsDiscovery;
+        const relays = [dd.spdpRtpsRelayAddress, dd.sedpRtpsRelayAddress, config.transport.dataRtpsRelayAddress].filter((a) => a !== undefined);
+        if (relays.length === 0) throw new InvalidConfigError('relayDtls', 'no RtpsRelay address is configured');
+        network = new DtlsClientNetwork(network, relays, { identity: options.identity, trust: options.relayDtls.trust, log });
+      }
       if (useIce && driver === undefined) {
-        if (options.network === undefined) {
+        if (options.network === undefined && options.relayDtls === undefined) {
           const lease: SharedIceDriverLease = acquireSharedIceDriver(config.ice, log);
           closers.push(() => lease.release());
           driver = lease.driver;
