@@ -14,7 +14,6 @@ import { generateSelfSignedIdentity, loadIdentity } from '../src/security/index.
 import { DtlsClientNetwork, DtlsServerNetwork, RealTimerService, UdpNetwork } from '../src/transport/index.js';
 import { TurnClient } from '../src/turn/index.js';
 import type { TransportAddress } from '../src/util/address.js';
-import { transportAddress } from '../src/util/address.js';
 import type { DatagramNetwork, DatagramSocket } from '../src/util/datagram-io.js';
 import { silentLogger } from '../src/util/logger.js';
 import { encodeRtpsMessage, PROTOCOL_VERSION_2_4, VendorIds } from '../src/rtps/index.js';
