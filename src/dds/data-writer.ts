@@ -84,6 +84,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       history: qos.history, depth: qos.depth, maxSamples: qos.maxSamples, durability: qos.durability,
       heartbeatPeriodMs: host.config.transport.heartbeatPeriodMs, nackResponseDelayMs: host.config.transport.nakResponseDelayMs,
       maxDatagramSize: max, fragmentSize: Math.min(max - DATA_FRAG_DATAGRAM_OVERHEAD - INLINE_QOS_RESERVE, 65_000),
+      maxUnackedBytes: host.config.transport.maxUnackedBytes,
     });
     const core = this.#core;
     host.transport.addLocalEndpoint({
@@ -96,6 +97,11 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       onMatched: (r) => { this.#onMatched(r); },
       onUnmatched: (g) => { this.#onUnmatched(g); },
       onIncompatible: (remote, policy) => { this.emit('incompatible-qos', { remote, policy }); },
+      onPathSelected: (remotePrefixHex) => {
+        for (const g of this.#matched.values()) {
+          if (toHex(g.prefix) === remotePrefixHex) { host.run(() => { core.resendOnNewPath(g.prefix); }); return; }
+        }
+      },
       close: () => { this.#shutdown(new EntityClosedError('participant closed')); },
     };
     host.register(this.#control, topic, qos);
@@ -185,8 +191,10 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const sourceTimestamp = timeFromUnixMs(sourceMs);
     if (!codec.hasKey) return { serializedData, sourceTimestamp };
     const keyHash = codec.keyHash(sample);
-    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance (keep-last per instance too).
-    return { serializedData, sourceTimestamp, instanceKey: toHex(keyHash), inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
+    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
+    // instance (a keep-all history never looks at the instance key, so it costs no string).
+    const instanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
+    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
   }
 
   #onCoreEvent(e: WriterEvent): void {
