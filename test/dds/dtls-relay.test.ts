@@ -17,6 +17,7 @@ import { IceDriver } from '../../src/transport/index.js';
 import type { DtlsMode } from '../../src/transport/dtls-network.js';
 import { DtlsClientNetwork, DtlsServerNetwork } from '../../src/transport/dtls-network.js';
 import { transportAddress } from '../../src/util/address.js';
+import { InvalidConfigError } from '../../src/util/errors.js';
 import type { DatagramNetwork } from '../../src/util/datagram-io.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { SeededRandom } from '../../src/util/prng.js';
@@ -103,5 +104,32 @@ describe('dds ↔ RtpsRelay hop: ICE credentials never in clear with DTLS requir
     const r = await capture('plain');
     console.log(`      plain: ${r.datagrams} datagrams on the hop; credentials found: ${r.found.length}/${r.secrets.length}`);
     expect(r.found.length).to.be.greaterThan(0);
+  });
+
+  it('DomainParticipant relayDtls: DTLS to the configured relay addresses with the identity (SPDP decrypted at the relay); needs an identity', async () => {
+    const net = new VirtualNetwork({ seed: 8, recordTrace: false });
+    const hp = net.addHost('participant', { ips: ['10.0.0.2'], link: { delayMs: 1 } });
+    const hr = net.addHost('relay', { ips: [RELAY_IP], link: { delayMs: 1 } });
+    let clear = 0;
+    net.onTrace((e) => { if (e.kind === 'send' && e.to.ip === RELAY_IP && !((e.bytes[0] ?? 0) >= 20 && (e.bytes[0] ?? 0) <= 63)) clear++; });
+    const relayNet = new DtlsServerNetwork(hr, 'require', { identity: relayId, trust: { pinnedFingerprints: [participantId.fingerprint] } });
+    const relay = await RelayServer.start(relayNet, net.timers, { ip: RELAY_IP, basePort: 7400 });
+    const config = { rtpsDiscovery: { useRtpsRelay: true, spdpRtpsRelayAddress: `${RELAY_IP}:7400`, resendPeriod: 1 } };
+    let err: unknown;
+    try { await DomainParticipant.create({ domainId: 0, network: hp, timers: net.timers, config, relayDtls: { trust: { pinnedFingerprints: [relayId.fingerprint] } } }); } catch (e) { err = e; }
+    expect(err).to.be.instanceOf(InvalidConfigError);
+    const create = DomainParticipant.create({
+      domainId: 0, network: hp, timers: net.timers, config, identity: participantId, relayDtls: { trust: { pinnedFingerprints: [relayId.fingerprint] } },
+    });
+    await settle(net, 50);
+    const p = await create;
+    try {
+      await settle(net, 2_000);
+      expect(relayNet.sockets[0]?.stats.decrypted, 'SPDP decrypted at the relay').to.be.greaterThan(0);
+      expect(clear, 'datagrams to the relay in clear').to.equal(0);
+    } finally {
+      await p.close();
+      relay.close();
+    }
   });
 });
