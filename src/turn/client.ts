@@ -15,7 +15,7 @@
  */
 import { addressEquals, formatAddress, type TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
-import { DecodeError, RtpsLibError } from '../util/errors.js';
+import { DecodeError } from '../util/errors.js';
 import type { Logger } from '../util/logger.js';
 import {
   attr, ChannelNumber, createLongTermIntegrityKey, Data, decodeChannelData, decodeStunMessage, encodeChannelData, encodeStunMessage,
@@ -24,36 +24,9 @@ import {
   XorPeerAddress, XorRelayedAddress, AlternateServer,
   type EncodableAttribute, type IntegrityKey, type StunMessage,
 } from '../stun/index.js';
+import { TurnError, turnErrorOf } from './turn-error.js';
 
-/** Why a TURN operation failed. */
-export type TurnErrorCode =
-  | 'unauthorized' // 401 to a request that carried credentials: wrong username or password
-  | 'stale-nonce' // 438 again right after a retry with the new nonce
-  | 'timeout' // no answer within transactionTimeoutMs
-  | 'forbidden' // 403
-  | 'allocation-mismatch' // 437
-  | 'wrong-credentials' // 441
-  | 'unsupported-transport' // 442
-  | 'quota' // 486
-  | 'insufficient-capacity' // 508
-  | 'alternate-server' // 300 (not followed)
-  | 'server-error' // any other error response
-  | 'bad-response' // a success without the attributes it must carry
-  | 'closed';
-
-/** A TURN request ended in failure; `stunCode` is the server's ERROR-CODE when there was one. */
-export class TurnError extends RtpsLibError {
-  override readonly name = 'TurnError';
-  constructor(
-    readonly code: TurnErrorCode,
-    readonly server: TransportAddress,
-    readonly method: string,
-    readonly stunCode: number | undefined,
-    message: string,
-  ) {
-    super(`TURN ${method} to ${formatAddress(server)}: ${code}${stunCode === undefined ? '' : ` (${stunCode})`}: ${message}`);
-  }
-}
+export { TurnError, type TurnErrorCode } from './turn-error.js';
 
 export interface TurnClientDeps {
   readonly clock: Clock;
@@ -391,7 +364,6 @@ export class TurnClient {
   #onErrorResponse(tx: Transaction, msg: StunMessage): void {
     const ec = getAttribute(msg, ErrorCode);
     const code = ec?.code ?? 0;
-    const reason = ec?.reason ?? '';
     const realm = getAttribute(msg, Realm);
     const nonce = getAttribute(msg, Nonce);
     if (code === 401 && !tx.authenticated && realm !== undefined && nonce !== undefined) {
@@ -407,25 +379,7 @@ export class TurnClient {
       this.#retry(tx);
       return;
     }
-    const text = reason === '' ? '' : ` "${reason}"`;
-    let err: TurnError;
-    switch (code) {
-      case 401: err = new TurnError('unauthorized', this.server, tx.name, code, `the server rejected username "${this.#init.username}"${text}: wrong username or password for realm "${this.#realm ?? realm ?? ''}"`); break;
-      case 438: err = new TurnError('stale-nonce', this.server, tx.name, code, `stale nonce again after a retry with a fresh one${text}`); break;
-      case 403: err = new TurnError('forbidden', this.server, tx.name, code, `forbidden${text}`); break;
-      case 437: err = new TurnError('allocation-mismatch', this.server, tx.name, code, `allocation mismatch${text}`); break;
-      case 441: err = new TurnError('wrong-credentials', this.server, tx.name, code, `wrong credentials for this allocation${text}`); break;
-      case 442: err = new TurnError('unsupported-transport', this.server, tx.name, code, `UDP relaying unsupported${text}`); break;
-      case 486: err = new TurnError('quota', this.server, tx.name, code, `allocation quota reached${text}`); break;
-      case 508: err = new TurnError('insufficient-capacity', this.server, tx.name, code, `insufficient capacity${text}`); break;
-      case 300: {
-        const alt = getAttribute(msg, AlternateServer);
-        err = new TurnError('alternate-server', this.server, tx.name, code, `the server redirects to ${alt === undefined ? '?' : formatAddress(alt)} (not followed)`);
-        break;
-      }
-      default: err = new TurnError('server-error', this.server, tx.name, ec?.code, `error response${text}`);
-    }
-    tx.onError(err);
+    tx.onError(turnErrorOf(this.server, tx.name, ec, this.#init.username, this.#realm ?? realm ?? '', getAttribute(msg, AlternateServer)));
   }
 
   #setAuth(realm: string, nonce: string): void {
