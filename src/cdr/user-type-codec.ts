@@ -32,6 +32,13 @@ export interface UserTypeCodec {
   decode(bytes: Uint8Array): UserSample;
   /** The 16-byte key hash (RTPS 2.5 §9.6.4.8); all zeros for a type without keys. @throws EncodeError. */
   keyHash(sample: UserSample): Uint8Array;
+  /**
+   * The serialized key of `sample` for a key-only DATA (dispose / unregister, RTPS 2.5 §9.6.4.x,
+   * `serializedKey`): the encapsulation header of `options.encapsulation`, then only the key
+   * members in member-id order (the KeyHolder layout) in that encapsulation's rules.
+   * @throws EncodeError (also for a type without keys).
+   */
+  encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array;
 }
 
 /**
@@ -78,6 +85,18 @@ export class InterpretedCodec implements UserTypeCodec {
     w.origin = ENCAPSULATION_HEADER_SIZE;
     writeEncapsulation(w, kind);
     this.codec.writeStruct(w, this.def, sample, this.typeName);
+    padEncapsulation(w, 0, options.padding ?? 'flagged');
+    return w.written.slice();
+  }
+
+  encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array {
+    if (!this.hasKey) throw new EncodeError(this.typeName, 'the type has no key members');
+    const rules = rulesOf(options.encapsulation);
+    const w = this.#scratchFor(rules);
+    w.offset = 0;
+    w.origin = ENCAPSULATION_HEADER_SIZE;
+    writeEncapsulation(w, options.encapsulation);
+    this.codec.writeStruct(w, this.def, sample, this.typeName, true);
     padEncapsulation(w, 0, options.padding ?? 'flagged');
     return w.written.slice();
   }

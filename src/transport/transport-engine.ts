@@ -53,7 +53,9 @@ export class TransportEngine {
   readonly #deps: TransportEngineDeps;
   readonly #header: RtpsHeader;
   readonly #writer: RtpsMessageWriter;
-  readonly #queues = new Map<string, Queue>();
+  readonly #queues = new Map<TransportChannel, Map<string, Queue>>();
+  /** Destinations with queued transmits (across channels). */
+  #queued = 0;
   #depth = 0; // > 0 while inside a receive or timer callback: flush at its end
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -95,29 +97,39 @@ export class TransportEngine {
     if (this.#isClosed) return;
     const ep = this.endpoints.get(from);
     const channel = ep?.channel ?? 'data';
+    const submessages = transmit.submessages;
     if (transmit.to === 'all-matched') {
-      if (channel === 'spdp') this.#enqueue(channel, undefined, transmit.submessages);
-      else for (const prefix of this.endpoints.matchedParticipants(from)) this.#enqueue(channel, prefix, transmit.submessages);
+      if (channel === 'spdp') this.#enqueue(channel, '*', undefined, submessages);
+      else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, submessages); });
     } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
       this.drop('no-destination');
     } else {
-      this.#enqueue(channel, transmit.to, transmit.submessages);
+      this.#enqueue(channel, toHex(transmit.to), transmit.to, submessages);
     }
     if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
   }
 
-  #enqueue(channel: TransportChannel, destination: GuidPrefix | undefined, submessages: readonly Submessage[]): void {
-    const key = `${channel}|${destination === undefined ? '*' : toHex(destination)}`;
-    let q = this.#queues.get(key);
-    if (q === undefined) this.#queues.set(key, (q = { channel, destination: destination?.slice(), transmits: [] }));
+  /** Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement destinations). */
+  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | undefined, submessages: readonly Submessage[]): void {
+    let byDestination = this.#queues.get(channel);
+    if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
+    let q = byDestination.get(hex);
+    if (q === undefined) {
+      byDestination.set(hex, (q = { channel, destination: destination?.slice(), transmits: [] }));
+      this.#queued++;
+    }
     q.transmits.push(submessages);
   }
 
   /** Packs and sends everything queued. */
   flush(): void {
-    if (this.#isClosed || this.#queues.size === 0) return;
-    const queues = [...this.#queues.values()];
-    this.#queues.clear();
+    if (this.#isClosed || this.#queued === 0) return;
+    const queues: Queue[] = [];
+    for (const byDestination of this.#queues.values()) {
+      for (const q of byDestination.values()) queues.push(q);
+      byDestination.clear();
+    }
+    this.#queued = 0;
     for (const q of queues) {
       const outcome = { failed: 0 };
       const r = packDatagrams(this.#header, q.destination, q.transmits, this.#deps.maxDatagramSize, (bytes) => {
@@ -169,18 +181,27 @@ export class TransportEngine {
   /** Re-arms the one timer to the earliest core deadline (or now, when output is queued). */
   reschedule(): void {
     if (this.#depth > 0 || this.#isClosed) return;
-    this.#armAt(this.#queues.size > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
+    this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
   }
 
   #after(): void {
     if (this.#depth > 0) return;
+    // Deadlines already due (a burst HEARTBEAT armed by a write made in this callback, an
+    // ACKNACK with no response delay) run now, so they leave in the same datagram as the data
+    // instead of one more datagram from the next timer turn (bench/dataplane round trip).
+    this.#depth++;
+    try {
+      this.endpoints.runDue(this.#deps.timers.clock.now());
+    } finally {
+      this.#depth--;
+    }
     this.flush();
     this.reschedule();
   }
 
   #armAt(at: number): void {
     if (this.#isClosed) return;
-    const target = Math.min(at, this.#queues.size > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
+    const target = Math.min(at, this.#queued > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
     if (target === this.#timerAt && this.#timer !== undefined) return;
     this.#timer?.cancel();
     this.#timer = undefined;
@@ -210,6 +231,7 @@ export class TransportEngine {
     this.#timer?.cancel();
     this.#timer = undefined;
     this.#queues.clear();
+    this.#queued = 0;
   }
 
   #open(): void {
