@@ -112,6 +112,7 @@ class Session {
     this.state = 'closed';
     this.#transport.closed = true;
     try { this.dtls.close(); } catch { /* already closed */ }
+    this.owner.forget(this);
   }
 
   #onConnect(): void {
@@ -234,7 +235,7 @@ export class DtlsSocket implements DatagramSocket {
   }
 
   close(): void {
-    for (const s of this.#sessions.values()) s.close();
+    for (const s of [...this.#sessions.values()]) s.close();
     this.#sessions.clear();
     this.inner.close();
   }
@@ -242,6 +243,12 @@ export class DtlsSocket implements DatagramSocket {
   /** Plaintext from a session, to the user's handler. */
   deliver(bytes: Uint8Array, from: TransportAddress): void {
     this.#handler?.(bytes, from);
+  }
+
+  /** Drops a closed session (a new handshake from its address starts over). */
+  forget(session: Session): void {
+    const key = formatAddress(session.peer);
+    if (this.#sessions.get(key) === session) this.#sessions.delete(key);
   }
 
   /** The state of the session with `peer`, if any (tests, diagnostics). */
