@@ -113,6 +113,8 @@ export interface IceOptions {
   readonly turnPassword?: string;
   /** `TurnLifetime`, s: requested allocation lifetime. Default 600. */
   readonly turnLifetime?: number;
+  /** `TransportPolicy` (not OpenDDS): `all` or `relay` (only relayed candidates; needs `TurnServer`). Default `all`. */
+  readonly transportPolicy?: 'all' | 'relay';
 }
 
 /** Configuration as options (camelCase OpenDDS keys). */
@@ -309,6 +311,13 @@ const ICE_KEYS: readonly { readonly key: string; readonly unitMs: number; readon
   { key: 'ChangePasswordPeriod', unitMs: 1000, dflt: 300 },
 ];
 
+/** `[ice] TransportPolicy`: `all` (default) or `relay`. */
+function transportPolicy(i: SectionReader): 'all' | 'relay' {
+  const v = i.string('TransportPolicy', 'all').toLowerCase();
+  if (v !== 'all' && v !== 'relay') throw new InvalidConfigError('ice.TransportPolicy', `must be all or relay, got ${v}`);
+  return v;
+}
+
 /** `[ice] TurnServer`/`TurnUsername`/`TurnPassword`/`TurnLifetime` (docs/configuration.md). */
 function turnServers(i: SectionReader): IceTurnServer[] {
   const address = i.address('TurnServer');
@@ -406,6 +415,7 @@ function resolveSections(
     changePasswordPeriodMs: ms('ChangePasswordPeriod'),
     allowLoopback: i.bool('AllowLoopback', false),
     turnServers: turnServers(i),
+    transportPolicy: transportPolicy(i),
   });
   warnings.push(...i.unknownKeys());
 

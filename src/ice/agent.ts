@@ -62,7 +62,7 @@ export class IceAgent extends AgentInput {
     const tb = this.deps.randomBytes(8);
     let tieBreaker = 0n;
     for (const b of tb) tieBreaker = (tieBreaker << 8n) | BigInt(b);
-    const ep = new EndpointState(init.id, [...init.hostAddresses], tieBreaker, this.config.allowLoopback);
+    const ep = new EndpointState(init.id, [...init.hostAddresses], tieBreaker, this.config.allowLoopback, this.config.transportPolicy === 'relay');
     ep.username = randomCredential(this.deps.randomBytes);
     ep.password = randomCredential(this.deps.randomBytes);
     ep.regenerateCandidates();

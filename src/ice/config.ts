@@ -88,6 +88,12 @@ export interface IceConfigInit {
   readonly maxDeferredChecks?: number;
   /** TURN servers: every endpoint allocates a relayed candidate on each (RFC 8656). Default none. */
   readonly turnServers?: readonly IceTurnServer[];
+  /**
+   * `relay`: announce and check only relayed candidates (host and server-reflexive addresses stay
+   * private; every path goes through a TURN server), as WebRTC's `iceTransportPolicy: 'relay'`.
+   * Default `all`.
+   */
+  readonly transportPolicy?: 'all' | 'relay';
 }
 
 export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.freeze({
@@ -114,6 +120,7 @@ export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.free
   maxNominationAttempts: 3,
   maxDeferredChecks: 256,
   turnServers: [],
+  transportPolicy: 'all',
 });
 
 /** Settings for which 0 is a valid value. */
@@ -141,7 +148,7 @@ export const OPENDDS_ICE_KEYS: Readonly<Record<string, { readonly key: keyof Ice
 export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
   const config: IceConfig = Object.freeze({ ...DEFAULT_ICE_CONFIG, ...definedOnly(init) });
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value === 'boolean' || Array.isArray(value)) continue;
+    if (typeof value === 'boolean' || Array.isArray(value) || key === 'transportPolicy') continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !ZERO_ALLOWED.has(key))) {
       throw new InvalidConfigError(`ice.${key}`, `must be a positive finite number, got ${typeof value === 'number' ? value : typeof value}`);
     }
@@ -151,6 +158,11 @@ export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
   }
   for (const key of ['maxNominationAttempts', 'maxDeferredChecks'] as const) {
     if (!Number.isInteger(config[key])) throw new InvalidConfigError(`ice.${key}`, 'must be an integer');
+  }
+  const policy: string = config.transportPolicy; // JavaScript callers may pass anything
+  if (policy !== 'all' && policy !== 'relay') throw new InvalidConfigError('ice.transportPolicy', `must be 'all' or 'relay', got ${policy}`);
+  if (config.transportPolicy === 'relay' && config.turnServers.length === 0) {
+    throw new InvalidConfigError('ice.transportPolicy', "'relay' needs a TURN server");
   }
   config.turnServers.forEach((t, i) => {
     if (t.username === '') throw new InvalidConfigError(`ice.turnServers[${i}].username`, 'must not be empty');

@@ -78,6 +78,8 @@ export class EndpointState {
     public hostAddresses: readonly TransportAddress[],
     readonly tieBreaker: bigint,
     readonly allowLoopback: boolean,
+    /** `relay`: only relayed candidates are local candidates (config `transportPolicy`). */
+    readonly relayOnly = false,
   ) {}
 
   /** Our username and the passwords that verify a message now, current first. */
@@ -109,6 +111,11 @@ export class EndpointState {
       const relayed = b.client?.relayedAddress;
       if (relayed === undefined) continue;
       out.push({ address: relayed, base: relayed, type: 'relayed', priority: candidatePriority('relayed', relayed), foundation: relayedFoundation(b.base, b.server) });
+    }
+    if (this.relayOnly) {
+      const relayed = out.filter((c) => c.type === 'relayed');
+      out.length = 0;
+      out.push(...relayed);
     }
     // `candidates_sorted` (Ice.cpp): address asc, base asc, priority desc; drop equal (address, base).
     out.sort((a, b) => compareAddress(a.address, b.address) || compareAddress(a.base, b.base) || b.priority - a.priority);

@@ -33,4 +33,11 @@ describe('dds/config: TURN keys of [ice]', () => {
     expect(() => resolveIceConfig({ turnServers: [{ address: { ip: '192.0.2.1', port: 3478, family: 'IPv4' }, username: '', password: 'p' }] }))
       .to.throw(InvalidConfigError, 'ice.turnServers[0].username');
   });
+
+  it('TransportPolicy: all (default) or relay, relay only with a TURN server', () => {
+    expect(resolveDdsConfig({}).ice.transportPolicy).to.equal('all');
+    expect(resolveDdsConfig({ ice: { turnServer: '192.0.2.1:3478', turnUsername: 'u', turnPassword: 'p', transportPolicy: 'relay' } }).ice.transportPolicy).to.equal('relay');
+    expect(() => resolveDdsConfig({ ice: { transportPolicy: 'relay' } })).to.throw(InvalidConfigError, 'ice.transportPolicy');
+    expect(() => parseDdsConfigIni('[ice]\nTransportPolicy=srflx\n')).to.throw(InvalidConfigError, 'ice.TransportPolicy');
+  });
 });

@@ -35,6 +35,7 @@ async function side(net: VirtualNetwork, host: SimHost, seed: number, config: Dd
   const rng = new SeededRandom(seed);
   const randomBytes = (n: number): Uint8Array => rng.bytes(n);
   const driver = new IceDriver({ network: host, timers: net.timers, randomBytes, log: silentLogger }, {
+    transportPolicy: config.ice?.transportPolicy ?? 'all',
     turnServers: config.ice?.turnServer === undefined ? [] : [{
       address: { ip: '192.0.2.1', port: 3478, family: 'IPv4' }, username: config.ice.turnUsername ?? '', password: config.ice.turnPassword ?? '',
     }],
@@ -56,10 +57,10 @@ async function reflector(host: SimHost): Promise<DatagramSocket> {
   return socket;
 }
 
-const config = (password = 's3cret'): DdsConfigInput => ({
+const config = (password = 's3cret', transportPolicy: 'all' | 'relay' = 'all'): DdsConfigInput => ({
   rtpsDiscovery: { useIce: true, spdpSendAddrs: '192.0.2.1:7400', spdpStunServerAddress: '192.0.2.1:3478', sedpStunServerAddress: '192.0.2.1:3478' },
   transport: { useIce: true, dataStunServerAddress: '192.0.2.1:3478' },
-  ice: { turnServer: '192.0.2.1:3478', turnUsername: 'alice', turnPassword: password },
+  ice: { turnServer: '192.0.2.1:3478', turnUsername: 'alice', turnPassword: password, transportPolicy },
 });
 
 describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual time)', function () {
@@ -148,6 +149,47 @@ describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual 
       const seenByB = b.p.discoveredParticipants()[0]!;
       expect(seenByB.ice.get('SEDP')?.candidates.some((c) => c.type === 'relayed')).to.equal(false);
       expect(b.turnErrors).to.deep.equal([]);
+    } finally {
+      await a.p.close(); a.driver.close();
+      await b.p.close(); b.driver.close();
+      await drive(net, () => true, 100);
+      spdp.close();
+      turn.close();
+    }
+  });
+
+  it('TransportPolicy=relay: only relayed candidates are announced, both sides select relayed ↔ relayed, samples arrive', async () => {
+    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 20, recordTrace: false, seed: 11 });
+    const net = topo.network;
+    const rng = new SeededRandom(97);
+    const turn = await TurnServer.start(topo.server, {
+      ip: '192.0.2.1', port: 3478, realm: 'rtps-ice.test', users: new Map([['alice', 's3cret']]), timers: net.timers,
+      randomBytes: (n) => rng.bytes(n),
+    });
+    const spdp = await reflector(topo.server);
+    const a = await side(net, topo.left, 91, config('s3cret', 'relay'));
+    const b = await side(net, topo.right, 92, config('s3cret', 'relay'));
+    try {
+      const relayedIn = (p: Participant): number => p.discoveredParticipants()[0]?.ice.get('SEDP')?.candidates.filter((c) => c.type === 'relayed').length ?? 0;
+      await drive(net, () => relayedIn(a.p) > 0 && relayedIn(b.p) > 0, 20_000);
+      for (const p of [a.p, b.p]) {
+        const types = new Set(p.discoveredParticipants()[0]!.ice.get('SEDP')!.candidates.map((c) => c.type));
+        expect([...types], 'announced candidate types').to.deep.equal(['relayed']);
+      }
+      const writer = a.p.createDataWriter(a.p.createTopic('LabMsg', 'Msg', LAB_MSG_IDL), { reliability: 'reliable', history: 'keep-all', maxSamples: 1000 });
+      const reader = b.p.createDataReader(b.p.createTopic('LabMsg', 'Msg', LAB_MSG_IDL), { reliability: 'reliable', history: 'keep-all' });
+      const collector = new IdCollector(reader);
+      await driveUntil(net, writer.waitForMatch(), 60_000);
+      await driveUntil(net, writeAll(writer, N), 120_000);
+      await drive(net, () => collector.ids.length >= N, 120_000);
+      collector.expectExactly(N);
+      const hexA = toHex(a.p.guidPrefix);
+      const hexB = toHex(b.p.guidPrefix);
+      await drive(net, () => a.driver.selectedPath(`${hexA}.DATA`, hexB) !== undefined && b.driver.selectedPath(`${hexB}.DATA`, hexA) !== undefined, 20_000);
+      for (const ch of ['SEDP', 'DATA'] as const) {
+        expect(a.driver.selectedPath(`${hexA}.${ch}`, hexB)?.localCandidate.type, `${ch} at a`).to.equal('relayed');
+        expect(b.driver.selectedPath(`${hexB}.${ch}`, hexA)?.localCandidate.type, `${ch} at b`).to.equal('relayed');
+      }
     } finally {
       await a.p.close(); a.driver.close();
       await b.p.close(); b.driver.close();
