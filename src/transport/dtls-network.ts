@@ -16,7 +16,7 @@
  * - RFC 7983 demultiplexing on the server's ports: first byte 20..63 is DTLS; anything else is
  *   plain, delivered in mode `allow`, dropped in mode `require`.
  */
-import { createHmac, createPublicKey, randomBytes, sign, verify, X509Certificate } from 'node:crypto';
+import { createHmac, createPrivateKey, createPublicKey, randomBytes, sign, verify, X509Certificate } from 'node:crypto';
 import { DtlsClient, DtlsServer } from 'werift-dtls/lib/dtls/src/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { formatAddress } from '../util/address.js';
@@ -48,7 +48,10 @@ export interface DtlsStats {
 const PROOF_MAGIC = new TextEncoder().encode('RIPROOF1');
 const EKM_LABEL = 'EXPORTER-rtps-ice-identity-proof';
 const MAX_QUEUE = 64;
-const RSA_SHA256 = { hash: 4, signature: 1 } as const;
+/** werift's SignatureHash: SHA-256 with RSA (1) or ECDSA (3), by the identity key's type. */
+function signatureHashOf(privateKeyPem: string): { hash: 4; signature: 1 | 3 } {
+  return { hash: 4, signature: createPrivateKey(privateKeyPem).asymmetricKeyType === 'ec' ? 3 : 1 };
+}
 
 function isDtls(bytes: Uint8Array): boolean {
   const b = bytes[0] ?? 0;
@@ -77,7 +80,7 @@ class Session {
     };
     const opts = {
       transport: this.#transport, cert: owner.identity.certificatePem, key: owner.identity.privateKeyPem,
-      signatureHash: RSA_SHA256, certificateRequest: true, extendedMasterSecret: true,
+      signatureHash: signatureHashOf(owner.identity.privateKeyPem), certificateRequest: true, extendedMasterSecret: true,
     } as unknown as ConstructorParameters<typeof DtlsClient>[0];
     this.dtls = role === 'client' ? new DtlsClient(opts) : new DtlsServer(opts);
     this.dtls.onConnect.subscribe(() => { this.#onConnect(); });

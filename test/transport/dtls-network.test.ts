@@ -6,6 +6,10 @@
  */
 import { expect } from 'chai';
 import { randomBytes } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ParticipantIdentity } from '../../src/security/index.js';
 import { generateCaSignedIdentity, generateSelfSignedIdentity, loadIdentity } from '../../src/security/index.js';
 import { VirtualNetwork } from '../../src/simnet/index.js';
@@ -111,6 +115,23 @@ describe('transport/dtls-network (DTLS 1.2 via werift-dtls, simnet)', function (
     expect(await settle(net, () => got.length > 0)).to.equal(true);
     expect(got).to.deep.equal(['via-ca']);
     c.close(); s.close();
+  });
+
+  it('works with an ECDSA P-256 identity on the client (made with openssl) and RSA on the relay', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'rtps-ice-ec-'));
+    try {
+      const r = spawnSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-keyout', join(dir, 'k.pem'),
+        '-out', join(dir, 'c.pem'), '-days', '2', '-nodes', '-subj', '/CN=ec-client'], { encoding: 'utf8' });
+      expect(r.status, `openssl (apt-get install -y openssl): ${r.stderr}`).to.equal(0);
+      const ec = loadIdentity({ certificatePem: readFileSync(join(dir, 'c.pem'), 'utf8'), privateKeyPem: readFileSync(join(dir, 'k.pem'), 'utf8'), nowMs: Date.now() });
+      const { net, c, s, atServer } = await pair('require', ec, [ec.fingerprint]);
+      c.send(new TextEncoder().encode('ecdsa'), RELAY);
+      expect(await settle(net, () => atServer.length > 0)).to.equal(true);
+      expect(atServer).to.deep.equal(['ecdsa']);
+      c.close(); s.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a flood of spoofed ClientHellos gets HelloVerifyRequests (cookies) and creates no session', async () => {
