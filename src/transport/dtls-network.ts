@@ -24,7 +24,7 @@ import type { DatagramHandler, DatagramNetwork, DatagramSocket } from '../util/d
 import type { Logger } from '../util/logger.js';
 import { silentLogger } from '../util/logger.js';
 import type { ParticipantIdentity, TrustOptions } from '../security/index.js';
-import { IdentityError, verifyCertificate } from '../security/index.js';
+import { guidPrefixMatchesSubject, IdentityError, verifyCertificate } from '../security/index.js';
 
 /** `require`: only DTLS; `allow`: DTLS and plain (OpenDDS clients); `plain`: no DTLS. */
 export type DtlsMode = 'require' | 'allow' | 'plain';
@@ -43,6 +43,8 @@ export interface DtlsStats {
   decrypted: number;
   encrypted: number;
   queuedDropped: number;
+  /** RTPS datagrams dropped because their GUID prefix is not derived from the sender's certificate (`bindGuidPrefix`). */
+  guidMismatch: number;
 }
 
 const PROOF_MAGIC = new TextEncoder().encode('RIPROOF1');
@@ -64,6 +66,7 @@ class Session {
   #sentProof = false;
   #peerProven = false;
   #connected = false;
+  #peerSubjectDer: Uint8Array | undefined;
   readonly #queue: Uint8Array[] = [];
   readonly dtls: DtlsClient | DtlsServer;
   readonly #transport: { type: string; address: object; closed: boolean; onData: (d: Buffer) => void; send: (d: Buffer) => Promise<void>; close: () => Promise<void> };
@@ -125,7 +128,7 @@ class Session {
     if (der === undefined) { this.#refuse('the peer sent no certificate'); return; }
     try {
       const pem = new X509Certificate(der).toString();
-      verifyCertificate(pem, { ...this.owner.trust, nowMs: (this.owner.trust.nowMs ?? Date.now)() });
+      this.#peerSubjectDer = verifyCertificate(pem, { ...this.owner.trust, nowMs: (this.owner.trust.nowMs ?? Date.now)() }).subjectDer;
     } catch (err) {
       this.#refuse(err instanceof IdentityError ? err.message : String(err));
       return;
@@ -154,6 +157,11 @@ class Session {
       return;
     }
     this.owner.stats.decrypted++;
+    // DDS Security §9.3.3: an RTPS sender's GUID prefix must be the one its certificate gives (first 48 bits).
+    if (this.owner.bindGuidPrefix && isRtps(bytes) && (this.#peerSubjectDer === undefined || !guidPrefixMatchesSubject(bytes.subarray(8, 20), this.#peerSubjectDer))) {
+      this.owner.stats.guidMismatch++;
+      return;
+    }
     this.owner.deliver(bytes, this.peer);
   }
 
@@ -173,6 +181,10 @@ class Session {
   }
 }
 
+function isRtps(b: Uint8Array): boolean {
+  return b.length >= 20 && b[0] === 0x52 && b[1] === 0x54 && b[2] === 0x50 && b[3] === 0x53;
+}
+
 function startsWith(b: Uint8Array, prefix: Uint8Array): boolean {
   if (b.length < prefix.length) return false;
   for (let i = 0; i < prefix.length; i++) if (b[i] !== prefix[i]) return false;
@@ -186,17 +198,24 @@ export interface DtlsOptions {
   readonly log?: Logger;
   /** Called when a peer's certificate or key proof is refused. */
   readonly onRefused?: (peer: TransportAddress, reason: string) => void;
+  /**
+   * Drop RTPS datagrams whose GUID prefix is not derived from the sender's certificate subject
+   * (DDS Security 1.1 §9.3.3; participants with an `identity` comply): an authenticated client cannot
+   * speak for another participant's GUID. Default false (the relay side turns it on).
+   */
+  readonly bindGuidPrefix?: boolean;
 }
 
 /** A DatagramSocket with DTLS toward some peers. */
 export class DtlsSocket implements DatagramSocket {
   readonly stats: DtlsStats = {
-    handshakes: 0, helloVerifyRequests: 0, sessions: 0, refused: 0, plainDelivered: 0, plainDropped: 0, decrypted: 0, encrypted: 0, queuedDropped: 0,
+    handshakes: 0, helloVerifyRequests: 0, sessions: 0, refused: 0, plainDelivered: 0, plainDropped: 0, decrypted: 0, encrypted: 0, queuedDropped: 0, guidMismatch: 0,
   };
   readonly identity: ParticipantIdentity;
   readonly trust: DtlsTrust;
   readonly log: Logger;
   readonly onRefused: DtlsOptions['onRefused'];
+  readonly bindGuidPrefix: boolean;
   readonly #sessions = new Map<string, Session>();
   #handler: DatagramHandler | undefined;
   readonly #cookieSecret = randomBytes(32);
@@ -210,6 +229,7 @@ export class DtlsSocket implements DatagramSocket {
     this.trust = options.trust;
     this.log = (options.log ?? silentLogger).child('dtls');
     this.onRefused = options.onRefused;
+    this.bindGuidPrefix = options.bindGuidPrefix ?? false;
     inner.onDatagram((bytes, from) => { this.#receive(bytes, from); });
   }
 

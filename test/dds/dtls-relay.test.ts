@@ -47,7 +47,7 @@ async function capture(mode: DtlsMode): Promise<{ found: string[]; secrets: stri
     const ips = [e.from.ip, e.to.ip];
     if (ips.includes('10.0.0.2') && ips.includes(RELAY_IP)) wire.push(e.bytes.slice());
   });
-  const relayNet = new DtlsServerNetwork(hr, mode, { identity: relayId, trust: { pinnedFingerprints: [participantId.fingerprint] } });
+  const relayNet = new DtlsServerNetwork(hr, mode, { identity: relayId, trust: { pinnedFingerprints: [participantId.fingerprint] }, bindGuidPrefix: true });
   const relay = await RelayServer.start(relayNet, net.timers, { ip: RELAY_IP, basePort: 7400 });
   const relayPorts = [7400, 7401, 7402].map((p) => transportAddress(RELAY_IP, p));
   const pNet: DatagramNetwork = mode === 'plain' ? hp : new DtlsClientNetwork(hp, relayPorts, { identity: participantId, trust: { pinnedFingerprints: [relayId.fingerprint] } });
@@ -80,6 +80,7 @@ async function capture(mode: DtlsMode): Promise<{ found: string[]; secrets: stri
     const found = secrets.filter((s) => text.some((d) => d.includes(Buffer.from(s, 'latin1'))));
     // What the relay's SPDP port got out of DTLS (plaintext RTPS), so the capture is not empty by failure.
     const decryptedAtSpdp = relayNet.sockets[0]?.stats.decrypted ?? 0;
+    expect(relayNet.sockets.reduce((n, x) => n + x.stats.guidMismatch, 0), 'the participant\'s GUID is its certificate\'s').to.equal(0);
     return { found, secrets, datagrams: wire.length, dtlsRecords: wire.filter((d) => (d[0] ?? 0) >= 20 && (d[0] ?? 0) <= 63).length, decryptedAtSpdp };
   } finally {
     await p.close();

@@ -134,6 +134,23 @@ describe('transport/dtls-network (DTLS 1.2 via werift-dtls, simnet)', function (
     }
   });
 
+  it('bindGuidPrefix: the relay drops RTPS whose GUID prefix is not derived from the sender\'s certificate', async () => {
+    const net = new VirtualNetwork({ seed: 5, recordTrace: false });
+    const hc = net.addHost('c', { ips: ['10.0.0.2'], link: { delayMs: 1 } });
+    const hs = net.addHost('s', { ips: ['192.0.2.1'], link: { delayMs: 1 } });
+    const s = await new DtlsServerNetwork(hs, 'require', { identity: relayId, trust: { pinnedFingerprints: [aliceId.fingerprint] }, bindGuidPrefix: true }).bind('192.0.2.1', 4444);
+    const c = await new DtlsClientNetwork(hc, [RELAY], { identity: aliceId, trust: { pinnedFingerprints: [relayId.fingerprint] } }).bind('10.0.0.2', 5555);
+    const got: Uint8Array[] = [];
+    s.onDatagram((b) => { got.push(b.slice()); });
+    const rtpsFrom = (prefix: Uint8Array): Uint8Array => { const m = new Uint8Array(20); m.set([0x52, 0x54, 0x50, 0x53, 2, 4, 0, 0]); m.set(prefix, 8); return m; };
+    c.send(rtpsFrom(malloryId.guidPrefix), RELAY); // another participant's GUID
+    c.send(rtpsFrom(aliceId.guidPrefix), RELAY); // its own (DDS Security §9.3.3)
+    expect(await settle(net, () => got.length > 0 && s.stats.guidMismatch > 0)).to.equal(true);
+    expect(got.map((g) => Buffer.from(g.subarray(8, 20)).toString('hex'))).to.deep.equal([Buffer.from(aliceId.guidPrefix).toString('hex')]);
+    expect(s.stats.guidMismatch).to.equal(1);
+    c.close(); s.close();
+  });
+
   it('a flood of spoofed ClientHellos gets HelloVerifyRequests (cookies) and creates no session', async () => {
     const net = new VirtualNetwork({ seed: 3, recordTrace: false });
     const hs = net.addHost('s', { ips: ['192.0.2.1'], link: { delayMs: 1 } });
