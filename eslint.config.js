@@ -3,7 +3,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 /** Folders that must stay free of I/O and real timers (STYLE.md rules 1, 3-5). */
-const SANS_IO = ['util', 'idl', 'cdr', 'rtps', 'stun', 'ice', 'reliability', 'discovery', 'simnet'];
+const SANS_IO = ['util', 'idl', 'cdr', 'rtps', 'stun', 'ice', 'turn', 'reliability', 'discovery', 'simnet', 'security'];
 const IO_MODULES = ['node:dgram', 'dgram', 'node:net', 'net', 'node:fs', 'fs', 'node:fs/promises', 'dgram-as-promised'];
 
 /** Which sibling folders each layer may import (STYLE.md rule 1); anything else is a layering error. */
@@ -13,12 +13,14 @@ const LAYERS = {
   cdr: ['util', 'idl'],
   rtps: ['util', 'idl', 'cdr'],
   stun: ['util'],
-  ice: ['util', 'stun'],
+  ice: ['util', 'stun', 'turn'],
+  turn: ['util', 'stun'],
+  security: ['util'],
   reliability: ['util', 'rtps'],
   discovery: ['util', 'idl', 'cdr', 'rtps', 'ice', 'reliability'],
   simnet: ['util'],
 };
-const ALL = ['util', 'idl', 'cdr', 'rtps', 'stun', 'ice', 'reliability', 'discovery', 'transport', 'dds', 'relay', 'simnet', 'cli'];
+const ALL = ['util', 'idl', 'cdr', 'rtps', 'stun', 'ice', 'turn', 'security', 'reliability', 'discovery', 'transport', 'dds', 'relay', 'simnet', 'cli'];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'eslint.config.js', '**/*.cjs'] },

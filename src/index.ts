@@ -76,7 +76,7 @@ export type {
 } from './dds/index.js';
 export {
   DataReader, DataWriter, DdsAbortError, DdsUsageError, DEFAULT_ENDPOINT_QOS, DomainParticipant, EntityClosedError, parseDdsConfigIni,
-  resolveDdsConfig, Topic,
+  resolveDdsConfig, Topic, loadOrCreateIdentityFiles,
 } from './dds/index.js';
 
 // The RtpsRelay server (docs/relay.md) and the real-UDP network and timers it runs on.
@@ -85,3 +85,11 @@ export type {
 } from './relay/index.js';
 export { MetaDiscoveryServer, RelayServer, StunServer } from './relay/index.js';
 export { RealTimerService, UdpNetwork } from './transport/index.js';
+export type { IdentityFilesOptions } from './dds/index.js';
+
+// Participant identity (docs/security.md).
+export {
+  adjustedGuidPrefix, announcedFingerprint, certificateFingerprint, checkAnnouncedIdentity, generateCaSignedIdentity,
+  generateSelfSignedIdentity, IDENTITY_FINGERPRINT_PROPERTY, IdentityError, loadIdentity, verifyCertificate,
+} from './security/index.js';
+export type { IdentityErrorCode, ParticipantIdentity, TrustOptions, VerifiedCertificate } from './security/index.js';

@@ -13,7 +13,7 @@
  * silently ignored. The relay keys are parsed and stored for the relay client.
  */
 import { parse as parseIni } from 'ini';
-import type { IceConfig } from '../ice/index.js';
+import type { IceConfig, IceTurnServer } from '../ice/index.js';
 import { resolveIceConfig } from '../ice/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { parseAddress } from '../util/address.js';
@@ -105,6 +105,16 @@ export interface IceOptions {
   readonly changePasswordPeriod?: number;
   /** Not an OpenDDS key (`AllowLoopback`): keep loopback host candidates (tests on one host). Default false. */
   readonly allowLoopback?: boolean;
+  /** `TurnServer` (OpenDDS-style name; OpenDDS has no TURN): `ip:port` of a TURN server for relayed candidates. Default unset. */
+  readonly turnServer?: AddressOption;
+  /** `TurnUsername`: long-term credential user name. Required with `TurnServer`. */
+  readonly turnUsername?: string;
+  /** `TurnPassword`: long-term credential password. Required with `TurnServer`. */
+  readonly turnPassword?: string;
+  /** `TurnLifetime`, s: requested allocation lifetime. Default 600. */
+  readonly turnLifetime?: number;
+  /** `TransportPolicy` (not OpenDDS): `all` or `relay` (only relayed candidates; needs `TurnServer`). Default `all`. */
+  readonly transportPolicy?: 'all' | 'relay';
 }
 
 /** Configuration as options (camelCase OpenDDS keys). */
@@ -251,6 +261,19 @@ class SectionReader {
     return items.map((i) => this.#toAddress(key, i));
   }
 
+  /** Whether the key (or its camelCase) is present (does not mark it read). */
+  has(key: string): boolean {
+    return this.#values.has(key) || this.#values.has(camelKey(key));
+  }
+
+  /** A string used exactly as given (passwords: no trimming); empty allowed. */
+  rawString(key: string): string {
+    const v = this.#get(key);
+    if (typeof v === 'string') return v;
+    if (typeof v === 'number') return `${v}`;
+    throw new InvalidConfigError(this.#name(key), `not a string: ${show(v)}`);
+  }
+
   string(key: string, dflt: string): string {
     const v = this.#get(key);
     if (v === undefined) return dflt;
@@ -287,6 +310,27 @@ const ICE_KEYS: readonly { readonly key: string; readonly unitMs: number; readon
   { key: 'DeferredTriggeredCheckTTL', unitMs: 1000, dflt: 300 },
   { key: 'ChangePasswordPeriod', unitMs: 1000, dflt: 300 },
 ];
+
+/** `[ice] TransportPolicy`: `all` (default) or `relay`. */
+function transportPolicy(i: SectionReader): 'all' | 'relay' {
+  const v = i.string('TransportPolicy', 'all').toLowerCase();
+  if (v !== 'all' && v !== 'relay') throw new InvalidConfigError('ice.TransportPolicy', `must be all or relay, got ${v}`);
+  return v;
+}
+
+/** `[ice] TurnServer`/`TurnUsername`/`TurnPassword`/`TurnLifetime` (docs/configuration.md). */
+function turnServers(i: SectionReader): IceTurnServer[] {
+  const address = i.address('TurnServer');
+  const lifetime = i.number('TurnLifetime', 600, 1, { integer: true });
+  const has = (key: string): boolean => i.has(key);
+  if (address === undefined) {
+    for (const key of ['TurnUsername', 'TurnPassword']) if (has(key)) throw new InvalidConfigError(`ice.${key}`, 'given without TurnServer');
+    return [];
+  }
+  if (!has('TurnUsername')) throw new InvalidConfigError('ice.TurnUsername', 'required with TurnServer');
+  if (!has('TurnPassword')) throw new InvalidConfigError('ice.TurnPassword', 'required with TurnServer');
+  return [{ address, username: i.string('TurnUsername', ''), password: i.rawString('TurnPassword'), lifetimeS: lifetime }];
+}
 
 /**
  * Validates `input` and fills the defaults (docs/configuration.md).
@@ -370,6 +414,8 @@ function resolveSections(
     deferredTriggeredCheckTtlMs: ms('DeferredTriggeredCheckTTL'),
     changePasswordPeriodMs: ms('ChangePasswordPeriod'),
     allowLoopback: i.bool('AllowLoopback', false),
+    turnServers: turnServers(i),
+    transportPolicy: transportPolicy(i),
   });
   warnings.push(...i.unknownKeys());
 

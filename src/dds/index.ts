@@ -9,3 +9,4 @@ export { DataWriter, type DataWriterEvents, type PublicationMatchedStatus, type 
 export { DataReader, type DataReaderEvents, type InstanceStateInfo, type ReceivedData, type SampleInfo, type SubscriptionMatchedStatus } from './data-reader.js';
 export { DEFAULT_ENDPOINT_QOS, type EndpointQosInit, type ResolvedQos } from './qos.js';
 export { DdsAbortError, DdsUsageError, EntityClosedError } from './errors.js';
+export { loadOrCreateIdentityFiles, splitPemCertificates, type IdentityFilesOptions } from './identity-files.js';

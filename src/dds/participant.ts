@@ -18,7 +18,7 @@ import type { IceAgentEvent, IceAgentInfo } from '../ice/index.js';
 import type { Guid, GuidPrefix, RtpsMessage, RtpsTime, SpdpParticipantData, Submessage } from '../rtps/index.js';
 import { EntityIds, EntityKind, guidToString, PROTOCOL_VERSION_2_4, VendorIds } from '../rtps/index.js';
 import type { IceDriver, PerChannel, TransportChannel } from '../transport/index.js';
-import { IceDriver as IceDriverClass, RealTimerService, RtpsUdpTransport, UdpNetwork } from '../transport/index.js';
+import { DtlsClientNetwork, IceDriver as IceDriverClass, RealTimerService, RtpsUdpTransport, UdpNetwork, type DtlsTrust } from '../transport/index.js';
 import type { TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import type { DatagramNetwork, TimerService } from '../util/datagram-io.js';
@@ -37,6 +37,9 @@ import { resolveQos, toEndpointQos } from './qos.js';
 import type { SharedIceDriverLease } from './shared-ice-driver.js';
 import { acquireSharedIceDriver } from './shared-ice-driver.js';
 import { Topic } from './topic.js';
+import type { ParticipantIdentity } from '../security/index.js';
+import type { TurnError } from '../turn/index.js';
+import { identityProperties } from '../security/index.js';
 
 /** Options of {@link DomainParticipant.create}. */
 export interface DomainParticipantOptions {
@@ -61,6 +64,21 @@ export interface DomainParticipantOptions {
    * closed with the last); on an injected network, a driver of this participant.
    */
   readonly iceDriver?: IceDriver;
+  /**
+   * A persistent X.509 identity (docs/security.md; `loadIdentity`, or `loadOrCreateIdentityFiles`
+   * for PEM files): the GUID prefix is derived from its subject (DDS Security 1.1 §9.3.3, stable across
+   * restarts) and its SHA-256 fingerprint is announced in SPDP (PID_PROPERTY_LIST). Default none
+   * (a random GUID prefix, as before).
+   */
+  readonly identity?: ParticipantIdentity;
+  /**
+   * DTLS on the hop to the RtpsRelay (docs/security.md): every datagram to the configured relay
+   * addresses (`Spdp/Sedp/DataRtpsRelayAddress`) goes inside a DTLS session authenticated with
+   * `identity` (required) and checked against `trust` (the relay's pinned fingerprint or CA). With
+   * ICE and no `iceDriver` given, the participant gets its own driver on the DTLS-wrapped network
+   * (a given `iceDriver` must have been built on a `DtlsClientNetwork` itself). Default off.
+   */
+  readonly relayDtls?: { readonly trust: DtlsTrust };
   /** Random bytes (GUID prefix, ICE credentials); default `crypto.randomBytes`. Seed it on simnet. */
   readonly randomBytes?: (n: number) => Uint8Array;
   /** Unix ms for source timestamps; default `Date.now` on real UDP, the virtual clock otherwise. */
@@ -82,6 +100,8 @@ export interface IceStatus {
 
 /** Typed events of a {@link DomainParticipant}. */
 export interface DomainParticipantEvents {
+  /** A TURN allocation of one of our ICE endpoints failed (docs/ice.md): no relayed candidate from that server. */
+  'turn-failed': [error: TurnError];
   'participant-discovered': [participant: SpdpParticipantData];
   'participant-lost': [participant: SpdpParticipantData, reason: 'lease-expired' | 'disposed'];
   ice: [status: IceStatus];
@@ -137,6 +157,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     readonly guidPrefix: GuidPrefix; readonly domainId: number; readonly config: DdsConfig; readonly log: Logger;
     readonly transport: RtpsUdpTransport; readonly driver: IceDriver | undefined; readonly release: () => Promise<void>;
     readonly wallClockMs: () => number; readonly clock: Clock; readonly iceIds: Readonly<Record<TransportChannel, string>>;
+    readonly properties: readonly { readonly name: string; readonly value: string }[];
   }) {
     super();
     this.guidPrefix = init.guidPrefix;
@@ -166,6 +187,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     }, {
       domainId: init.domainId, leaseDurationMs: c.rtpsDiscovery.leaseDurationMs, resendPeriodMs: c.rtpsDiscovery.resendPeriodMs,
       metatrafficUnicastLocators: loc.metatrafficUnicast, defaultUnicastLocators: loc.defaultUnicast, ice: spdpIce,
+      properties: init.properties,
     });
     this.#sedp = new SedpCore({
       guidPrefix: this.guidPrefix, clock: init.clock, log: init.log,
@@ -227,8 +249,15 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       }
       const useIce = config.rtpsDiscovery.useIce || config.transport.useIce;
       let driver = options.iceDriver;
+      if (options.relayDtls !== undefined) {
+        if (options.identity === undefined) throw new InvalidConfigError('relayDtls', 'needs an identity (its certificate and key authenticate the DTLS sessions)');
+        const dd = config.rtpsDiscovery;
+        const relays = [dd.spdpRtpsRelayAddress, dd.sedpRtpsRelayAddress, config.transport.dataRtpsRelayAddress].filter((a) => a !== undefined);
+        if (relays.length === 0) throw new InvalidConfigError('relayDtls', 'no RtpsRelay address is configured');
+        network = new DtlsClientNetwork(network, relays, { identity: options.identity, trust: options.relayDtls.trust, log });
+      }
       if (useIce && driver === undefined) {
-        if (options.network === undefined) {
+        if (options.network === undefined && options.relayDtls === undefined) {
           const lease: SharedIceDriverLease = acquireSharedIceDriver(config.ice, log);
           closers.push(() => lease.release());
           driver = lease.driver;
@@ -239,8 +268,10 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
         }
       }
       // RTPS 2.5 §9.3.1.5: the prefix starts with the vendor id; ours is 0x0000 (docs/discovery.md).
+      // With an identity, DDS Security 1.1 §9.3.3's prefix derived from the certificate instead.
       const guidPrefix = new Uint8Array(12);
-      guidPrefix.set(randomBytes(10), 2);
+      if (options.identity === undefined) guidPrefix.set(randomBytes(10), 2);
+      else guidPrefix.set(options.identity.guidPrefix);
       const hex = toHex(guidPrefix);
       const iceIds = { spdp: `${hex}.SPDP`, sedp: `${hex}.SEDP`, data: `${hex}.DATA` };
       const d = config.rtpsDiscovery;
@@ -265,6 +296,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       const wallClockMs = options.wallClockMs ?? (options.network === undefined ? () => Date.now() : () => clock.now());
       return new DomainParticipant({
         guidPrefix, domainId, config, log, transport, driver: useIce ? driver : undefined, release: closeAll, wallClockMs, clock, iceIds,
+        properties: options.identity === undefined ? [] : identityProperties(options.identity),
       });
     } catch (err) {
       await closeAll();
@@ -479,6 +511,11 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
 
   #handleIceEvent(e: IceAgentEvent): void {
     if (this.#isClosed || e.type === 'role-changed') return;
+    if (e.type === 'turn-failed') {
+      // Not one of ours when the endpoint belongs to another participant of a shared driver.
+      if (this.#channelOfEndpoint(e.endpointId) !== undefined) this.emit('turn-failed', e.error);
+      return;
+    }
     const channel = this.#channelOfEndpoint(e.endpointId);
     if (channel === undefined) return; // another participant's endpoint on the shared driver
     if (e.type === 'local-info-changed') {

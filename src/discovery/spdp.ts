@@ -104,6 +104,8 @@ export interface SpdpInit {
   readonly ice?: ReadonlyMap<string, IceAgentInfo>;
   /** PID_ENTITY_NAME; '' = not sent. Default ''. */
   readonly entityName?: string;
+  /** PID_PROPERTY_LIST entries (e.g. the identity fingerprint, docs/security.md); empty = not sent. Default none. */
+  readonly properties?: readonly { readonly name: string; readonly value: string }[];
 }
 
 export const DEFAULT_SPDP_INIT: Readonly<Required<SpdpInit>> = Object.freeze({
@@ -125,6 +127,7 @@ export const DEFAULT_SPDP_INIT: Readonly<Required<SpdpInit>> = Object.freeze({
   defaultMulticastLocators: [],
   ice: new Map<string, IceAgentInfo>(),
   entityName: '',
+  properties: [],
 });
 
 /** Why an SPDP input was ignored (counted in {@link SpdpCore.drops}). */
@@ -236,7 +239,7 @@ export class SpdpCore {
       ...this.#locators,
       domainId: c.domainId,
       ...(c.domainTag !== '' && { domainTag: c.domainTag }),
-      properties: [],
+      properties: c.properties,
       ...(c.entityName !== '' && { entityName: c.entityName }),
       ice: this.#ice,
       unknownParameters: [],

@@ -21,6 +21,7 @@ import { backOff, rtoCap } from './rto.js';
 import { TimerQueue } from './timer-queue.js';
 import type { IceAgentDeps, IceFailureReason, LocalInfoChangeReason } from './types.js';
 import { ServerReflexive } from './server-reflexive.js';
+import { RelayedCandidates } from './relayed.js';
 type TriggeredEntry = { readonly cl: Checklist; readonly pair: CandidatePair; readonly purpose: 'check' | 'nomination' };
 
 /** What a transaction key of an endpoint resolves to. */
@@ -44,6 +45,7 @@ export abstract class AgentCore {
   protected readonly outstanding = new Map<string, Outstanding>();
   protected readonly tids: TransactionIdSource;
   protected readonly srflx: ServerReflexive;
+  protected readonly relayed: RelayedCandidates;
   protected lastPacedAt = Number.NEGATIVE_INFINITY;
   protected pacedSends = 0;
   protected prflxCounter = 0;
@@ -53,7 +55,15 @@ export abstract class AgentCore {
   /** @throws InvalidConfigError for a bad `init`. */
   constructor(deps: IceAgentDeps, init: IceConfigInit = {}) {
     this.config = resolveIceConfig(init);
-    this.deps = deps;
+    // Every send goes through here: one whose `from` is a relayed candidate goes through its TURN allocation.
+    this.deps = {
+      ...deps,
+      send: (t) => {
+        const ep = this.endpoints.get(t.endpointId);
+        if (ep !== undefined && ep.turn.length > 0 && this.relayed.route(ep, t)) return;
+        deps.send(t);
+      },
+    };
     this.log = deps.log.child('ice');
     this.tids = new TransactionIdSource((b) => { b.set(deps.randomBytes(b.length)); }, 64);
     this.srflx = new ServerReflexive({
@@ -68,6 +78,18 @@ export abstract class AgentCore {
       },
       addressChanged: (ep) => { this.regenerate(ep, 'server-reflexive'); },
       log: this.log,
+    });
+    this.relayed = new RelayedCandidates({
+      clock: deps.clock,
+      randomBytes: deps.randomBytes,
+      log: this.log.child('turn'),
+      sendRaw: (t) => { deps.send(t); },
+      changed: (ep) => {
+        if (this.endpoints.get(ep.id) !== ep) return;
+        this.regenerate(ep, 'relayed');
+        for (const cl of ep.byUsername.values()) this.relayed.permit(ep, cl.remote.candidates);
+      },
+      failed: (ep, server, error) => { this.deps.emit({ type: 'turn-failed', endpointId: ep.id, server, error }); },
     });
   }
 

@@ -23,6 +23,8 @@ export abstract class AgentLifecycle extends AgentSelection {
     const cl = new Checklist(ep.id, ep.username, ep.tieBreaker, remote, ep.localCandidates, rule, role);
     for (const k of peerKeys) { cl.peerKeys.add(k); ep.byPeerKey.set(k, cl); }
     ep.byUsername.set(remote.username, cl);
+    // TURN: the server drops the peer's checks toward our relayed address without a permission.
+    if (ep.turn.length > 0) this.relayed.permit(ep, remote.candidates);
     this.armTtl(cl, this.config.connectivityCheckTtlMs);
     // Spec §5.6: replay deferred triggered checks, then unfreeze.
     const deferred = ep.deferred.get(remote.username);

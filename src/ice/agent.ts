@@ -23,6 +23,8 @@ import type { PairState } from './candidate-pair.js';
 import type { Role } from './checklist.js';
 import { EndpointState, randomCredential } from './endpoint.js';
 import type { IceAgentInfo, IceCandidateInfo, IceRemoteOptions, SelectedPath } from './types.js';
+import type { IceTurnServer } from './config.js';
+import type { RelayedInput } from './relayed.js';
 
 /** Options of {@link IceAgent.addEndpoint}. */
 export interface IceEndpointInit {
@@ -32,6 +34,8 @@ export interface IceEndpointInit {
   readonly hostAddresses: readonly TransportAddress[];
   /** STUN server for a server-reflexive candidate (spec §5.3). */
   readonly stunServer?: TransportAddress;
+  /** TURN servers for relayed candidates; default the agent's `turnServers` setting. */
+  readonly turnServers?: readonly IceTurnServer[];
 }
 
 /** A snapshot of a checklist for tests and diagnostics. */
@@ -58,13 +62,14 @@ export class IceAgent extends AgentInput {
     const tb = this.deps.randomBytes(8);
     let tieBreaker = 0n;
     for (const b of tb) tieBreaker = (tieBreaker << 8n) | BigInt(b);
-    const ep = new EndpointState(init.id, [...init.hostAddresses], tieBreaker, this.config.allowLoopback);
+    const ep = new EndpointState(init.id, [...init.hostAddresses], tieBreaker, this.config.allowLoopback, this.config.transportPolicy === 'relay');
     ep.username = randomCredential(this.deps.randomBytes);
     ep.password = randomCredential(this.deps.randomBytes);
     ep.regenerateCandidates();
     this.endpoints.set(ep.id, ep);
     this.schedulePasswordRotation(ep);
     if (init.stunServer !== undefined) this.srflx.start(ep, init.stunServer);
+    this.relayed.start(ep, init.turnServers ?? this.config.turnServers);
     return ep.info();
   }
 
@@ -76,6 +81,7 @@ export class IceAgent extends AgentInput {
     ep.passwordTimer?.cancel();
     ep.deferredPurge?.cancel();
     this.srflx.stop(ep);
+    this.relayed.stop(ep);
     this.endpoints.delete(endpointId);
     this.processDeferred();
   }
@@ -239,8 +245,38 @@ export class IceAgent extends AgentInput {
     this.processDeferred();
   }
 
+  /**
+   * A datagram received by endpoint `endpointId` on `local` from `from`, offered to the TURN
+   * allocations first (docs/ice.md "Relayed candidates"): `not-turn` — not from one of our TURN
+   * servers, handle it as usual; `consumed` — a TURN response or keep-alive; `data` — what a peer
+   * sent to our relayed address `local` from `from` (STUN: give it to {@link handleStun} with these
+   * addresses; anything else is application data received on the relayed candidate).
+   */
+  handleTurn(endpointId: string, local: TransportAddress, from: TransportAddress, bytes: Uint8Array): RelayedInput {
+    const ep = this.endpoints.get(endpointId);
+    if (ep === undefined || ep.turn.length === 0) return { kind: 'not-turn' };
+    const r = this.relayed.handle(ep, local, from, bytes);
+    this.processDeferred();
+    return r;
+  }
+
+  /**
+   * Sends application bytes from a relayed candidate `from` of the endpoint through its TURN
+   * allocation. Returns false when `from` is not one (the caller sends from its socket).
+   */
+  sendRelayed(endpointId: string, from: TransportAddress, to: TransportAddress, bytes: Uint8Array): boolean {
+    const ep = this.endpoints.get(endpointId);
+    return ep !== undefined && ep.turn.length > 0 && this.relayed.route(ep, { endpointId, from, to, bytes });
+  }
+
   /** The earliest time (agent clock, ms) at which {@link handleTimeout} has work, or undefined. */
   nextDeadline(): number | undefined {
+    const turn = this.relayed.nextDeadline(this.endpoints.values());
+    const own = this.#ownDeadline();
+    return turn === undefined ? own : own === undefined ? turn : Math.min(own, turn);
+  }
+
+  #ownDeadline(): number | undefined {
     const timer = this.timers.peek();
     const paced = this.pacedReadyAt();
     if (paced === undefined) return timer;
@@ -251,6 +287,7 @@ export class IceAgent extends AgentInput {
   /** Runs due timers, then at most one paced transaction if Ta has elapsed since the last one. */
   handleTimeout(): void {
     const now = this.deps.clock.now();
+    this.relayed.handleTimeout(this.endpoints.values(), now);
     for (let t = this.timers.popDue(now); t !== undefined; t = this.timers.popDue(now)) {
       t.fire();
       this.processDeferred();

@@ -3,7 +3,17 @@
  * (../shared/spec/opendds-ice-and-rtpsrelay.md §7.1, `dds/DCPS/RTPS/ICE/Ice.cpp`), in milliseconds,
  * plus the RFC 8445 settings OpenDDS lacks. One frozen default object (STYLE.md rule 15).
  */
+import type { TransportAddress } from '../util/address.js';
 import { InvalidConfigError } from '../util/errors.js';
+
+/** A TURN server for relayed candidates (docs/ice.md; OpenDDS-style keys `TurnServer`, `TurnUsername`, `TurnPassword`). */
+export interface IceTurnServer {
+  readonly address: TransportAddress;
+  readonly username: string;
+  readonly password: string;
+  /** Requested allocation lifetime, s (default 600). */
+  readonly lifetimeS?: number;
+}
 
 export interface IceConfigInit {
   /** `[ice] Ta`: minimum spacing of new STUN transactions across the whole process (RFC 8445 §14.2). Default 50. */
@@ -76,6 +86,14 @@ export interface IceConfigInit {
   readonly maxNominationAttempts?: number;
   /** Most deferred triggered checks kept per endpoint (memory bound against unknown usernames). Default 256. */
   readonly maxDeferredChecks?: number;
+  /** TURN servers: every endpoint allocates a relayed candidate on each (RFC 8656). Default none. */
+  readonly turnServers?: readonly IceTurnServer[];
+  /**
+   * `relay`: announce and check only relayed candidates (host and server-reflexive addresses stay
+   * private; every path goes through a TURN server), as WebRTC's `iceTransportPolicy: 'relay'`.
+   * Default `all`.
+   */
+  readonly transportPolicy?: 'all' | 'relay';
 }
 
 export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.freeze({
@@ -101,6 +119,8 @@ export const DEFAULT_ICE_CONFIG: Readonly<Required<IceConfigInit>> = Object.free
   minNominationWaitMs: 0,
   maxNominationAttempts: 3,
   maxDeferredChecks: 256,
+  turnServers: [],
+  transportPolicy: 'all',
 });
 
 /** Settings for which 0 is a valid value. */
@@ -128,9 +148,9 @@ export const OPENDDS_ICE_KEYS: Readonly<Record<string, { readonly key: keyof Ice
 export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
   const config: IceConfig = Object.freeze({ ...DEFAULT_ICE_CONFIG, ...definedOnly(init) });
   for (const [key, value] of Object.entries(config)) {
-    if (typeof value === 'boolean') continue;
+    if (typeof value === 'boolean' || Array.isArray(value) || key === 'transportPolicy') continue;
     if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (value === 0 && !ZERO_ALLOWED.has(key))) {
-      throw new InvalidConfigError(`ice.${key}`, `must be a positive finite number, got ${String(value)}`);
+      throw new InvalidConfigError(`ice.${key}`, `must be a positive finite number, got ${typeof value === 'number' ? value : typeof value}`);
     }
   }
   if (!Number.isInteger(config.serverReflexiveIndicationCount)) {
@@ -139,6 +159,17 @@ export function resolveIceConfig(init: IceConfigInit = {}): IceConfig {
   for (const key of ['maxNominationAttempts', 'maxDeferredChecks'] as const) {
     if (!Number.isInteger(config[key])) throw new InvalidConfigError(`ice.${key}`, 'must be an integer');
   }
+  const policy: string = config.transportPolicy; // JavaScript callers may pass anything
+  if (policy !== 'all' && policy !== 'relay') throw new InvalidConfigError('ice.transportPolicy', `must be 'all' or 'relay', got ${policy}`);
+  if (config.transportPolicy === 'relay' && config.turnServers.length === 0) {
+    throw new InvalidConfigError('ice.transportPolicy', "'relay' needs a TURN server");
+  }
+  config.turnServers.forEach((t, i) => {
+    if (t.username === '') throw new InvalidConfigError(`ice.turnServers[${i}].username`, 'must not be empty');
+    if (t.lifetimeS !== undefined && !(Number.isInteger(t.lifetimeS) && t.lifetimeS > 0)) {
+      throw new InvalidConfigError(`ice.turnServers[${i}].lifetimeS`, `must be a positive integer, got ${t.lifetimeS}`);
+    }
+  });
   if (config.minRtoMs > config.initialRtoMs) throw new InvalidConfigError('ice.minRtoMs', 'must be at most initialRtoMs');
   if (config.maxRtoMs < config.initialRtoMs) throw new InvalidConfigError('ice.maxRtoMs', 'must be at least initialRtoMs');
   return config;

@@ -6,7 +6,8 @@
 import { addressEquals, ipToBytes, isLoopback, type TransportAddress } from '../util/address.js';
 import { toHex } from '../util/hex.js';
 import type { Checklist } from './checklist.js';
-import { candidatePriority, hostFoundation, serverReflexiveFoundation } from './priority.js';
+import type { TurnClient } from '../turn/index.js';
+import { candidatePriority, hostFoundation, relayedFoundation, serverReflexiveFoundation } from './priority.js';
 import type { Timer } from './timer-queue.js';
 import type { IceAgentInfo, LocalCandidate } from './types.js';
 
@@ -42,6 +43,14 @@ export interface ServerReflexiveClient {
   tick: Timer | undefined;
 }
 
+/** One TURN allocation of an endpoint (relayed.ts). */
+export interface TurnBinding {
+  readonly server: TransportAddress;
+  /** The host base the allocation was made from. */
+  readonly base: TransportAddress;
+  client: TurnClient | undefined;
+}
+
 export class EndpointState {
   username = '';
   password = '';
@@ -58,6 +67,8 @@ export class EndpointState {
    * transport's relay keep-alive, spec §6.1, §6.4), by `formatAddress(server)`.
    */
   readonly externalSrflx = new Map<string, { readonly server: TransportAddress; readonly address: TransportAddress }>();
+  /** TURN allocations (relayed candidates, relayed.ts). */
+  turn: TurnBinding[] = [];
   passwordTimer: Timer | undefined;
   /** Purges expired deferred checks while any is held (spec §5.9). */
   deferredPurge: Timer | undefined;
@@ -67,6 +78,8 @@ export class EndpointState {
     public hostAddresses: readonly TransportAddress[],
     readonly tieBreaker: bigint,
     readonly allowLoopback: boolean,
+    /** `relay`: only relayed candidates are local candidates (config `transportPolicy`). */
+    readonly relayOnly = false,
   ) {}
 
   /** Our username and the passwords that verify a message now, current first. */
@@ -93,6 +106,17 @@ export class EndpointState {
         });
       }
     }
+    // RFC 8445 §5.1.1.2: a relayed candidate is its own base.
+    for (const b of this.turn) {
+      const relayed = b.client?.relayedAddress;
+      if (relayed === undefined) continue;
+      out.push({ address: relayed, base: relayed, type: 'relayed', priority: candidatePriority('relayed', relayed), foundation: relayedFoundation(b.base, b.server) });
+    }
+    if (this.relayOnly) {
+      const relayed = out.filter((c) => c.type === 'relayed');
+      out.length = 0;
+      out.push(...relayed);
+    }
     // `candidates_sorted` (Ice.cpp): address asc, base asc, priority desc; drop equal (address, base).
     out.sort((a, b) => compareAddress(a.address, b.address) || compareAddress(a.base, b.base) || b.priority - a.priority);
     this.localCandidates = out.filter((c, i) => {
@@ -111,9 +135,12 @@ export class EndpointState {
     };
   }
 
-  /** The local host candidate whose address is `local` (spec §5.9 `generate_triggered_check`). */
+  /**
+   * The local candidate that is its own base at `local`: a host candidate (spec §5.9
+   * `generate_triggered_check`) or a relayed one (a request that came through the TURN server).
+   */
   hostCandidateAt(local: TransportAddress): LocalCandidate | undefined {
-    return this.localCandidates.find((c) => c.type === 'host' && addressEquals(c.address, local));
+    return this.localCandidates.find((c) => (c.type === 'host' || c.type === 'relayed') && addressEquals(c.address, local));
   }
 }
 

@@ -32,6 +32,11 @@ export function serverReflexiveFoundation(base: TransportAddress, stunServer: Tr
   return `S${base.ip}_${stunServer.ip}U`;
 }
 
+/** Relayed foundation `R<base ip>_<turn server ip>U` (same scheme as the srflx one; RFC 8445 §5.1.1.3). */
+export function relayedFoundation(base: TransportAddress, turnServer: TransportAddress): string {
+  return `R${base.ip}_${turnServer.ip}U`;
+}
+
 /** Local peer-reflexive foundation learned from a response: `P<base ip>_<remote ip>U` (spec §5.4). */
 export function localPeerReflexiveFoundation(base: TransportAddress, remote: TransportAddress): string {
   return `P${base.ip}_${remote.ip}U`;

@@ -5,6 +5,7 @@
 import type { TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
+import type { TurnError } from '../turn/index.js';
 
 export type { IceAgentInfo, IceCandidateInfo, IceCandidateKind } from '../util/ice-agent-info.js';
 import type { IceAgentInfo, IceCandidateInfo } from '../util/ice-agent-info.js';
@@ -54,7 +55,7 @@ export type IceFailureReason = 'all-pairs-failed' | 'timeout' | 'no-pairs';
 /** Why a selected pair stopped being usable. */
 export type IceDisconnectReason = 'nominated-ttl' | 'consent-expired' | 'restarted';
 /** Why the local agent info changed. */
-export type LocalInfoChangeReason = 'password-rotation' | 'restart' | 'username-collision' | 'server-reflexive' | 'host-addresses';
+export type LocalInfoChangeReason = 'password-rotation' | 'restart' | 'username-collision' | 'server-reflexive' | 'host-addresses' | 'relayed';
 
 /** Events of the agent (STYLE.md rule 12). `peerKeys` are the discovery-level pair ids sharing the checklist. */
 export type IceAgentEvent =
@@ -74,6 +75,10 @@ export type IceAgentEvent =
   | {
     readonly type: 'failed'; readonly endpointId: string; readonly remoteUsername: string; readonly peerKeys: readonly string[];
     readonly reason: IceFailureReason;
+  }
+  | {
+    /** A TURN allocation failed or was lost (wrong credentials, timeout, …): the endpoint has no relayed candidate from it. */
+    readonly type: 'turn-failed'; readonly endpointId: string; readonly server: TransportAddress; readonly error: TurnError;
   }
   | {
     readonly type: 'role-changed'; readonly endpointId: string; readonly remoteUsername: string;

@@ -37,3 +37,4 @@ export {
   MAX_SLOT_SIZE, RELAY_ADDRESS_TYPE, RELAY_ADDRESSES_TOPIC, RELAY_IDL, RELAY_PARTITIONS_TOPIC, RELAY_PARTITIONS_TYPE,
 } from './relay-idl.js';
 export { MetaDiscoveryServer, type MetaDiscoveryOptions, type MetaDiscoveryStats } from './meta-discovery-http.js';
+export { TurnServer, type TurnServerOptions } from './turn-server.js';

@@ -7,7 +7,7 @@
  * re-arms its timer to the agent's next deadline after every call into the agent.
  */
 import { EventEmitter } from 'node:events';
-import type { IceAgentEvent, IceAgentInfo, IceConfigInit, IceRemoteOptions, SelectedPath } from '../ice/index.js';
+import type { IceAgentEvent, IceAgentInfo, IceConfigInit, IceRemoteOptions, IceTurnServer, SelectedPath } from '../ice/index.js';
 import { IceAgent } from '../ice/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { formatAddress } from '../util/address.js';
@@ -34,6 +34,8 @@ export interface IceDriverEndpointInit {
   readonly port?: number;
   /** STUN server for a server-reflexive candidate (OpenDDS `*StunServerAddress`). */
   readonly stunServer?: TransportAddress;
+  /** TURN servers for relayed candidates; default the driver's `[ice]` `turnServers`. */
+  readonly turnServers?: readonly IceTurnServer[];
   /** Receives every datagram that is not STUN (RTPS, ChannelData, DTLS, other), with the socket it arrived on. */
   readonly onOtherDatagram?: (bytes: Uint8Array, from: TransportAddress, local: TransportAddress) => void;
 }
@@ -119,6 +121,7 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
     const hostAddresses = [...bound.sockets.values()].map((s) => s.localAddress);
     const info = this.agent.addEndpoint({
       id: init.id, hostAddresses, ...(init.stunServer === undefined ? {} : { stunServer: init.stunServer }),
+      ...(init.turnServers !== undefined && { turnServers: init.turnServers }),
     });
     this.#after();
     return info;
@@ -165,8 +168,17 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
     return this.agent.selectedPath(endpointId, peerKey);
   }
 
-  /** Sends application bytes (RTPS) from the endpoint's socket bound to `from`. Returns false if there is none. */
+  /**
+   * Sends application bytes (RTPS) from the endpoint's socket bound to `from`, or through the TURN
+   * allocation when `from` is a relayed candidate. Returns false if it is neither.
+   */
   sendFrom(endpointId: string, from: TransportAddress, to: TransportAddress, bytes: Uint8Array): boolean {
+    const ep = this.#endpoints.get(endpointId);
+    if (ep !== undefined && !ep.sockets.has(formatAddress(from)) && this.agent.sendRelayed(endpointId, from, to, bytes)) {
+      this.#stats.sent++;
+      this.#after();
+      return true;
+    }
     return this.#send(endpointId, from, to, bytes);
   }
 
@@ -198,14 +210,20 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
     const local = socket.localAddress;
     return (bytes, from) => {
       if (this.#closed) return;
-      if (classifyDatagram(bytes) === 'stun') {
+      // TURN first (docs/ice.md "Relayed candidates"): what a peer sent to our relayed address comes
+      // back as if received on it.
+      const relayed = this.agent.handleTurn(endpointId, local, from, bytes);
+      if (relayed.kind === 'consumed') { this.#after(); return; }
+      const [b, f, l] = relayed.kind === 'data' ? [relayed.bytes, relayed.from, relayed.local] : [bytes, from, local];
+      if (classifyDatagram(b) === 'stun') {
         this.#stats.stunIn++;
-        this.agent.handleStun(endpointId, local, from, bytes);
+        this.agent.handleStun(endpointId, l, f, b);
         this.#after();
         return;
       }
+      if (relayed.kind === 'data') this.#after();
       this.#stats.otherIn++;
-      bound.onOther?.(bytes, from, local);
+      bound.onOther?.(b, f, l);
     };
   }
 

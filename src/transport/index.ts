@@ -18,3 +18,4 @@ export {
 } from './rtps-transport.js';
 export { InMemoryBus, InMemoryTransport, type InMemoryBusInit, type InMemoryTransportDeps } from './in-memory-transport.js';
 export { selectAddresses, type AddressSelectionInput, type AddressSelectionRule } from './address-selection.js';
+export { DtlsClientNetwork, DtlsServerNetwork, DtlsSocket, type DtlsMode, type DtlsOptions, type DtlsStats, type DtlsTrust } from './dtls-network.js';
