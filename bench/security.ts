@@ -143,7 +143,7 @@ async function relayRun(udp: UdpNetwork, timers: RealTimerService, withDtls: boo
   }
   await until(() => received >= BURST, 3000);
   const elapsed = (lastAt - t0) / 1000;
-  a.close(); b.close(); relay.close();
+  a.close(); b.close(); await relay.close();
   return { rttUs: median(rtts), throughput: received / elapsed, delivered: received / BURST };
 }
 

@@ -85,7 +85,7 @@ async function capture(mode: DtlsMode): Promise<{ found: string[]; secrets: stri
   } finally {
     await p.close();
     driver.close();
-    relay.close();
+    await relay.close();
   }
 }
 
@@ -130,7 +130,7 @@ describe('dds ↔ RtpsRelay hop: ICE credentials never in clear with DTLS requir
       expect(clear, 'datagrams to the relay in clear').to.equal(0);
     } finally {
       await p.close();
-      relay.close();
+      await relay.close();
     }
   });
 });
