@@ -15,3 +15,7 @@ export {
   type VerticalDropReason, type VerticalRouterDeps, type VerticalRouterInit, type VerticalRouterStats, type VerticalTransmit,
 } from './vertical-router.js';
 export { DEFAULT_RELAY_VERTICAL_PORT, RelayServer, type RelayServerEvents, type RelayServerOptions } from './relay-server.js';
+export {
+  DEFAULT_RELAY_APPLICATION_DOMAIN, RelayApplicationParticipant, type RelayApplicationParticipantEvents,
+  type RelayApplicationParticipantOptions,
+} from './application-participant.js';

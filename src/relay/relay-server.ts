@@ -112,6 +112,14 @@ export class RelayServer extends EventEmitter<RelayServerEvents> {
     return this.#sockets[port].localAddress;
   }
 
+  /**
+   * Names the relay's application participant and its sockets' addresses (spec §8.3 step 7; see
+   * `RelayApplicationParticipant`, which calls this).
+   */
+  setApplicationParticipant(prefix: Uint8Array, addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>>): void {
+    this.#router.setApplicationParticipant(prefix, addresses);
+  }
+
   /** The router's and the client table's counters. */
   stats(): VerticalRouterStats & { readonly clients: GuidAddrSetStats } {
     return { ...this.#router.stats(), clients: this.clients.stats() };

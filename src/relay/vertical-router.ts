@@ -4,8 +4,11 @@
  * source and INFO_DST destinations, recorded in the {@link GuidAddrSet}, admitted or dropped, and
  * routed to local clients by partition ({@link PartitionTable}). Every drop has a counted reason.
  *
- * Not yet here (docs/relay.md): the application participant (step 5's forwarding of the cached SPDP,
- * step 7's rules and imposter detection), horizontal relays, security (step 3).
+ * The relay's application participant (spec §8.1, named with {@link VerticalRouter.setApplicationParticipant})
+ * gets step 6's cached SPDP on admission and step 7's rules: its SPDP/SEDP must come from its known
+ * address (else "imposter": dropped, the address rejected) and be directed, and go to the destination
+ * clients whatever their partitions; clients' undirected SPDP/SEDP, or SPDP/SEDP directed at it, also
+ * go to it. Not yet here (docs/relay.md): horizontal relays, security (step 3).
  *
  * **No amplification.** OpenDDS answers every STUN Binding request, so a 28-byte request with a
  * spoofed source gets a 52- or 76-byte answer (a 400 error for a FINGERPRINT-less request is 76
@@ -19,18 +22,18 @@
 import { classifyDatagram } from '../transport/classify-datagram.js';
 import { forEachSubmessage, GUID_PREFIX_LENGTH, GUIDPREFIX_UNKNOWN, guidPrefixEquals } from '../rtps/index.js';
 import type { TransportAddress } from '../util/address.js';
-import { formatAddress } from '../util/address.js';
+import { addressEquals, formatAddress } from '../util/address.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
-import type { GuidAddrSet, RelayPortType } from './guid-addr-set.js';
+import type { AdmissionResult, GuidAddrSet, RelayPortType } from './guid-addr-set.js';
 import type { PartitionTable } from './partition-table.js';
 import { StunResponder, type StunResponderStats } from './stun-responder.js';
 
 /** Why a datagram was dropped (each has a counter). */
 export const VERTICAL_DROP_REASONS = Object.freeze([
   'rejected-address', 'not-rtps-or-stun', 'malformed-rtps', 'unknown-source-prefix', 'not-admitted',
-  'stun-undecodable', 'stun-amplification',
+  'stun-undecodable', 'stun-amplification', 'imposter', 'application-participant-undirected',
 ] as const);
 export type VerticalDropReason = (typeof VERTICAL_DROP_REASONS)[number];
 
@@ -100,7 +103,7 @@ export class VerticalRouter {
   readonly #received: Record<RelayPortType, number> = { spdp: 0, sedp: 0, data: 0 };
   readonly #dropped: Record<VerticalDropReason, number> = {
     'rejected-address': 0, 'not-rtps-or-stun': 0, 'malformed-rtps': 0, 'unknown-source-prefix': 0, 'not-admitted': 0,
-    'stun-undecodable': 0, 'stun-amplification': 0,
+    'stun-undecodable': 0, 'stun-amplification': 0, imposter: 0, 'application-participant-undirected': 0,
   };
   #routed = 0;
   #unrouted = 0;
@@ -112,7 +115,9 @@ export class VerticalRouter {
    * Per STUN datagram: the port it came in on, and (set by the `registered` event) whether its source
    * was already an admitted client's address for that port.
    */
-  readonly #stunContext: { port: RelayPortType; isFromAdmitted: boolean } = { port: 'spdp', isFromAdmitted: false };
+  readonly #stunContext: { port: RelayPortType; isFromAdmitted: boolean; isImposter: boolean } = { port: 'spdp', isFromAdmitted: false, isImposter: false };
+  /** The relay's application participant and the addresses its sockets are bound to (spec §8.3 step 7). */
+  #ap: { readonly hex: string; readonly addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>> } | undefined;
 
   /** @throws InvalidConfigError when `maxUnadmittedStunAmplification` is not a number >= 0. */
   constructor(deps: VerticalRouterDeps, init: VerticalRouterInit = {}) {
@@ -128,9 +133,13 @@ export class VerticalRouter {
         // spec §8.4: GUID_PREFIX ⇒ record_activity for this port type, possibly admit.
         const clients = this.#deps.clients;
         const ctx = this.#stunContext;
+        if (this.#isImposter(toHex(e.guidPrefix), e.from, ctx.port)) {
+          ctx.isImposter = true;
+          return;
+        }
         ctx.isFromAdmitted = clients.isAdmittedAddress(e.guidPrefix, e.from, ctx.port);
         clients.recordActivity(e.guidPrefix, e.from, ctx.port);
-        clients.admit(e.guidPrefix);
+        this.#admit(e.guidPrefix);
       },
     });
   }
@@ -154,9 +163,14 @@ export class VerticalRouter {
     const ctx = this.#stunContext;
     ctx.port = port;
     ctx.isFromAdmitted = false;
+    ctx.isImposter = false;
     const response = this.#stun.handle(bytes, from);
     if (this.#stun.stats().dropped !== undecodableBefore) {
       this.#drop('stun-undecodable', from);
+      return;
+    }
+    if (this.#isStunFromImposter()) {
+      this.#rejectImposter(from);
       return;
     }
     if (response === undefined) return;
@@ -172,6 +186,54 @@ export class VerticalRouter {
     return this.#stunContext.isFromAdmitted;
   }
 
+  #isStunFromImposter(): boolean {
+    return this.#stunContext.isImposter;
+  }
+
+  /**
+   * Names the relay's application participant and the addresses of its SPDP, SEDP and DATA sockets
+   * (spec §8.1, §8.3 step 7): it is admitted on sight, and its prefix from any other address is an
+   * imposter. `prefix` and the addresses are copied.
+   */
+  setApplicationParticipant(prefix: Uint8Array, addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>>): void {
+    this.#ap = { hex: toHex(prefix), addresses: { spdp: [...addresses.spdp], sedp: [...addresses.sedp], data: [...addresses.data] } };
+    this.#deps.clients.setApplicationParticipant(prefix);
+  }
+
+  /** The application participant's prefix (hex), once named. */
+  get applicationParticipant(): string | undefined {
+    return this.#ap?.hex;
+  }
+
+  /** spec §8.3 step 7: the application participant's prefix from an address that is not one of its sockets'. */
+  #isImposter(source: string, from: TransportAddress, port: RelayPortType): boolean {
+    const ap = this.#ap;
+    return ap !== undefined && source === ap.hex && !ap.addresses[port].some((a) => addressEquals(a, from));
+  }
+
+  #rejectImposter(from: TransportAddress): void {
+    this.#deps.clients.reject(from); // no-op unless rejectedAddressDurationMs > 0, as OpenDDS
+    this.#drop('imposter', from);
+    this.#log.warn('imposter of the application participant', { from: formatAddress(from) });
+  }
+
+  /**
+   * Step 6 with the application participant's share: on the transition to admitted, the cached SPDP
+   * goes to the application participant. @returns whether `prefix` was admitted by this call.
+   */
+  #admit(prefix: Uint8Array): { readonly result: AdmissionResult; readonly isNew: boolean } {
+    const clients = this.#deps.clients;
+    const wasAdmitted = clients.isAdmitted(prefix);
+    const result = clients.admit(prefix);
+    const isNew = !wasAdmitted && result === 'admitted';
+    const ap = this.#ap;
+    if (isNew && ap !== undefined && toHex(prefix) !== ap.hex) {
+      const spdp = clients.spdpMessage(prefix);
+      if (spdp !== undefined) for (const to of ap.addresses.spdp) this.#transmit('spdp', to, spdp);
+    }
+    return { result, isNew };
+  }
+
   #handleRtps(port: RelayPortType, bytes: Uint8Array, from: TransportAddress): void {
     let info: RoutingInfo;
     try {
@@ -185,26 +247,69 @@ export class VerticalRouter {
       this.#drop('unknown-source-prefix', from);
       return;
     }
+    const source = toHex(info.source);
+    if (this.#isImposter(source, from, port)) { // step 7, checked before step 4 so an imposter records nothing
+      this.#rejectImposter(from);
+      return;
+    }
     const clients = this.#deps.clients;
     clients.recordActivity(info.source, from, port); // step 4
     const isDirected = info.to.size > 0;
     if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(info.source, bytes); // step 5
-    if (clients.admit(info.source) !== 'admitted') { // step 6
+    const admission = this.#admit(info.source); // step 6
+    if (admission.result !== 'admitted') {
       this.#drop('not-admitted', from);
+      return;
+    }
+    const ap = this.#ap;
+    const isMeta = port !== 'data';
+    if (ap !== undefined && isMeta && source === ap.hex) {
+      this.#routeFromApplicationParticipant(port, bytes, from, info);
       return;
     }
     this.#routed++;
     if (isDirected) this.#directed++;
     else this.#undirected++;
     // step 8: local targets = admitted participants sharing a partition with the source, restricted to
-    // `to` when directed, excluding the source; every known address of this port type.
-    const source = toHex(info.source);
+    // `to` when directed, excluding the source (and the application participant: step 7 below);
+    // every known address of this port type.
     const partitions = this.#deps.partitions;
     const candidates = isDirected ? info.to : clients.admittedPrefixes();
     let sent = 0;
     for (const target of candidates) {
-      if (target === source || !clients.isAdmittedHex(target)) continue;
+      if (target === source || target === ap?.hex || !clients.isAdmittedHex(target)) continue;
       if (!partitions.participantsShareAPartition(source, target)) continue;
+      for (const to of clients.addresses(target, port)) {
+        this.#transmit(port, to, bytes);
+        sent++;
+      }
+    }
+    // step 7: undirected SPDP/SEDP, or directed at the application participant, also goes to it
+    // (the SPDP that was just handed over on admission not twice).
+    if (ap !== undefined && isMeta && (!isDirected || info.to.has(ap.hex))) {
+      const isAdmissionSpdp = port === 'spdp' && !isDirected && admission.isNew;
+      if (!isAdmissionSpdp) {
+        for (const to of ap.addresses[port]) {
+          this.#transmit(port, to, bytes);
+          sent++;
+        }
+      }
+    }
+    if (sent === 0) this.#unrouted++;
+  }
+
+  /** step 7: SPDP/SEDP of the application participant must be directed and go to the destination clients, whatever their partitions. */
+  #routeFromApplicationParticipant(port: RelayPortType, bytes: Uint8Array, from: TransportAddress, info: RoutingInfo): void {
+    if (info.to.size === 0) {
+      this.#drop('application-participant-undirected', from);
+      return;
+    }
+    this.#routed++;
+    this.#directed++;
+    const clients = this.#deps.clients;
+    let sent = 0;
+    for (const target of info.to) {
+      if (target === this.#ap?.hex || !clients.isAdmittedHex(target)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#transmit(port, to, bytes);
         sent++;
