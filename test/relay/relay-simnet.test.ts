@@ -139,4 +139,58 @@ describe('relay client + application participant on simnet (virtual time)', func
     net.runUntilIdle();
     expect(topo.left.openSockets + topo.right.openSockets + topo.server.openSockets).to.equal(0);
   });
+
+  it('cone NATs, UseRtpsRelay + ICE: samples start through the relay and move to the ICE-selected direct pair, none lost or duplicated', async () => {
+    const topo = twoNatTopology({ left: NatPresets.portRestricted, right: NatPresets.portRestricted, rttMs: 40, recordTrace: false, seed: 8 });
+    const net = topo.network;
+    const relay = await startRelay(topo, 2);
+    const a = await client(topo, topo.left, 33, relayConfig('use', true), true);
+    const b = await client(topo, topo.right, 44, relayConfig('use', true), true);
+    let rtpsToRelayData = 0;
+    const stopTrace = net.onTrace((e) => {
+      if (e.kind === 'send' && e.to.ip === RELAY_IP && e.to.port === 7402 && e.bytes[0] === 0x52 && e.bytes[1] === 0x54) rtpsToRelayData++;
+    });
+    try {
+      const start = net.now();
+      let directAtMs: number | undefined;
+      a.p.on('ice', (st) => { if (st.channel === 'data' && st.state === 'selected') directAtMs ??= net.now() - start; });
+      const { writer, reader, collector } = pair(a.p, b.p);
+      let firstSampleMs: number | undefined;
+      let relayDataAtFirstSample = 0;
+      reader.once('data', () => {
+        firstSampleMs = net.now() - start;
+        relayDataAtFirstSample = rtpsToRelayData;
+      });
+      await driveUntil(net, writer.waitForMatch(), 60_000);
+      // A steady stream across the switch: 50 samples every 100 ms for 20 s.
+      const N = 10_000;
+      for (let id = 1; id <= N;) {
+        for (let k = 0; k < 50 && id <= N; k++, id++) await driveUntil(net, writer.write({ id, text: `msg ${id}` }), 10_000);
+        net.runFor(100);
+      }
+      await drive(net, () => collector.ids.length >= N, 60_000);
+      await driveUntil(net, writer.waitForAcknowledgments(), 30_000);
+      collector.expectExactly(N); // no sample lost, duplicated or reordered across the switch
+      expect(firstSampleMs, 'first sample').to.be.a('number');
+      expect(directAtMs, 'DATA pair selected').to.be.a('number');
+      expect(directAtMs!, 'the first sample came before the direct path, through the relay').to.be.greaterThan(firstSampleMs!);
+      expect(relayDataAtFirstSample, 'RTPS to the relay DATA port before the first sample').to.be.greaterThan(0);
+      // After the switch the DATA path is the peer's public (NAT) address, not the relay.
+      const selected = a.p.selectedAddress('data', b.p.guidPrefix);
+      expect(selected?.ip).to.equal('203.0.113.1');
+      // And the relay carries no more user data: 500 more samples, only STUN keepalives on its DATA port.
+      const before = rtpsToRelayData;
+      for (let id = N + 1; id <= N + 500; id++) await driveUntil(net, writer.write({ id, text: `msg ${id}` }), 10_000);
+      await drive(net, () => collector.ids.length >= N + 500, 30_000);
+      expect(rtpsToRelayData - before, 'RTPS datagrams to the relay DATA port after the switch').to.equal(0);
+      console.log(`      first sample ${firstSampleMs} virtual ms (via relay), direct DATA path ${directAtMs} virtual ms, ${N} samples exactly once`);
+    } finally {
+      stopTrace();
+      await closeClient(a);
+      await closeClient(b);
+      await stopRelay(relay);
+    }
+    net.runUntilIdle();
+    expect(topo.left.openSockets + topo.right.openSockets + topo.server.openSockets).to.equal(0);
+  });
 });
