@@ -444,6 +444,9 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
           defaultUnicastLocators: p.defaultUnicastLocators, defaultMulticastLocators: p.defaultMulticastLocators,
         });
         this.#sedp.handleSpdpEvent(e);
+        // A new relay application participant (a relay (re)started): register every socket again at
+        // once rather than at the keepalive's next 30 s indication (SpdpCore restarts SPDP to the relay).
+        if (e.kind === 'participant-discovered' && p.isRtpsRelayApplicationParticipant === true) this.#transport.resetRelayKeepalives();
         if (e.kind === 'participant-discovered') this.emit('participant-discovered', p);
         break;
       }

@@ -18,6 +18,7 @@ import { toHex } from '../../src/util/hex.js';
 import { silentLogger } from '../../src/util/logger.js';
 import { SeededRandom } from '../../src/util/prng.js';
 import { drive, driveUntil, IdCollector, LAB_MSG_IDL, writeAll } from '../dds/support.js';
+import { rtps, stunRequest } from './relay-fixtures.js';
 
 const RELAY_IP = '192.0.2.1';
 const DOMAIN = 1; // the application domain (OpenDDS -ApplicationDomain default)
@@ -192,5 +193,121 @@ describe('relay client + application participant on simnet (virtual time)', func
     }
     net.runUntilIdle();
     expect(topo.left.openSockets + topo.right.openSockets + topo.server.openSockets).to.equal(0);
+  });
+
+  it('churn: a silent client is removed after Lifespan; the others stay', async () => {
+    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 40, recordTrace: false, seed: 9 });
+    const net = topo.network;
+    const relay = await startRelay(topo, 3, { lifespanMs: 60_000 });
+    const a = await client(topo, topo.left, 55, relayConfig('only', false), false);
+    const b = await client(topo, topo.right, 66, relayConfig('only', false), false);
+    const removed = new Map<string, number>();
+    relay.server.on('client-removed', (prefix) => { removed.set(prefix, net.now()); });
+    try {
+      const { writer } = pair(a.p, b.p);
+      await driveUntil(net, writer.waitForMatch(), 60_000);
+      const bHex = toHex(b.p.guidPrefix);
+      expect(relay.server.clients.isAdmittedHex(bHex)).to.equal(true);
+      net.runFor(5_000);
+      b.network.crash(); // b goes silent: no dispose, no keepalive, nothing
+      const crashedAt = net.now();
+      await drive(net, () => removed.has(bHex), 120_000, 100);
+      const afterMs = (removed.get(bHex) ?? 0) - crashedAt;
+      // Removed Lifespan after its last datagram (which left at most one keepalive period before the crash).
+      expect(afterMs).to.be.within(60_000 - 30_000, 60_000 + 1_000);
+      expect(relay.server.clients.has(b.p.guidPrefix)).to.equal(false);
+      expect(relay.server.partitions.participantPartitions(b.p.guidPrefix)).to.deep.equal([]);
+      expect(relay.server.clients.isAdmittedHex(toHex(a.p.guidPrefix)), 'a keeps talking and stays').to.equal(true);
+      console.log(`      silent client removed ${afterMs} virtual ms after it went silent (Lifespan 60,000 ms)`);
+    } finally {
+      await closeClient(a);
+      await closeClient(b);
+      await stopRelay(relay);
+    }
+    net.runUntilIdle();
+  });
+
+  it('churn: a relay restart is survived; clients register again and every sample arrives exactly once', async () => {
+    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 40, recordTrace: false, seed: 10 });
+    const net = topo.network;
+    let relay = await startRelay(topo, 4);
+    const a = await client(topo, topo.left, 77, relayConfig('only', false), false);
+    const b = await client(topo, topo.right, 88, relayConfig('only', false), false);
+    try {
+      const { writer, reader, collector } = pair(a.p, b.p);
+      await driveUntil(net, writer.waitForMatch(), 60_000);
+      await driveUntil(net, reader.waitForMatch(), 60_000);
+      let id = 0;
+      const writeBurst = async (n: number): Promise<void> => {
+        for (let k = 0; k < n; k++) { id++; await driveUntil(net, writer.write({ id, text: `msg ${id}` }), 120_000); }
+      };
+      // 20 s of traffic so the keepalives and the SPDP schedule reach their long periods.
+      for (let t = 0; t < 20; t++) { await writeBurst(10); net.runFor(1000); }
+      await drive(net, () => collector.ids.length === id, 10_000);
+      await stopRelay(relay);
+      net.runFor(5_000); // down for 5 s; the writer keeps writing into its history
+      await writeBurst(20);
+      const restartedAt = net.now();
+      relay = await startRelay(topo, 5);
+      await writeBurst(1);
+      const target = id;
+      const recoveryMs = await drive(net, () => collector.ids.length >= target, 120_000, 10);
+      await driveUntil(net, writer.waitForAcknowledgments(), 30_000);
+      collector.expectExactly(target);
+      expect(relay.server.clients.isAdmittedHex(toHex(a.p.guidPrefix))).to.equal(true);
+      expect(relay.server.clients.isAdmittedHex(toHex(b.p.guidPrefix))).to.equal(true);
+      console.log(`      relay restarted after 5 s down: samples flowing again ${net.now() - restartedAt} virtual ms after the restart (${recoveryMs} ms of driving), ${target} samples exactly once`);
+    } finally {
+      await closeClient(a);
+      await closeClient(b);
+      await stopRelay(relay);
+    }
+    net.runUntilIdle();
+  });
+
+  it('an imposter of the application participant is dropped, its address rejected, and nothing of it reaches a client', async () => {
+    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.none, rttMs: 40, recordTrace: false, seed: 11 });
+    const net = topo.network;
+    const relay = await startRelay(topo, 6, { rejectedAddressDurationMs: 10_000 });
+    const a = await client(topo, topo.left, 99, relayConfig('only', false), false);
+    try {
+      await drive(net, () => relay.ap.discoveredClients().includes(toHex(a.p.guidPrefix)), 30_000);
+      const apPrefix = relay.ap.guidPrefix;
+      const apSpdp = relay.ap.participant.localAddresses('spdp');
+      // The imposter sits on the public right host and claims the application participant's prefix.
+      const imposter = await topo.right.bind(topo.right.ip, 5555);
+      const stunImposter = await topo.right.bind(topo.right.ip, 5556);
+      let toClient = 0;
+      let toImposter = 0;
+      const stopTrace = net.onTrace((e) => {
+        if (e.kind === 'send' && e.to.ip === topo.right.ip && (e.to.port === 5555 || e.to.port === 5556)) toImposter++;
+        if (e.kind === 'fate' && e.fate === 'delivered' && e.from.ip === RELAY_IP && e.seenTo.ip !== RELAY_IP && e.size === forged.length) toClient++;
+      });
+      const forged = rtps(apPrefix, [a.p.guidPrefix]);
+      const relaySpdp = relay.server.address('spdp');
+      const before = relay.server.stats();
+      imposter.send(forged, relaySpdp);
+      stunImposter.send(stunRequest({ guidPrefix: apPrefix }), relay.server.address('sedp'));
+      net.runFor(100);
+      imposter.send(forged, relaySpdp); // now from a rejected address
+      net.runFor(100);
+      const after = relay.server.stats();
+      expect(after.dropped.imposter - before.dropped.imposter, 'imposter drops (RTPS and STUN)').to.equal(2);
+      expect(after.dropped['rejected-address'] - before.dropped['rejected-address']).to.equal(1);
+      expect(after.clients.rejectedAddresses).to.equal(2);
+      expect(relay.server.clients.addresses(apPrefix, 'spdp'), 'the application participant keeps its own address only').to.deep.equal(apSpdp);
+      expect(relay.server.clients.addresses(apPrefix, 'sedp').some((x) => x.port === 5556)).to.equal(false);
+      expect(toImposter, 'datagrams (STUN answers included) sent back to the imposter').to.equal(0);
+      expect(toClient, 'forged datagrams forwarded to a client').to.equal(0);
+      // The real application participant keeps working: a is still discovered by it, and admitted.
+      expect(relay.server.clients.isAdmittedHex(toHex(a.p.guidPrefix))).to.equal(true);
+      stopTrace();
+      imposter.close();
+      stunImposter.close();
+    } finally {
+      await closeClient(a);
+      await stopRelay(relay);
+    }
+    net.runUntilIdle();
   });
 });
