@@ -131,6 +131,8 @@ describe('relay client + application participant on simnet (virtual time)', func
       expect(a.p.relayAddresses('data').length, 'a learned its public DATA address from the relay').to.equal(1);
       expect(relay.ap.discoveredClients().sort()).to.deep.equal([toHex(a.p.guidPrefix), toHex(b.p.guidPrefix)].sort());
       expect(relay.server.partitions.participantPartitions(a.p.guidPrefix)).to.deep.equal(['']);
+      const apSeenByA = a.p.discoveredParticipants().filter((x) => x.isRtpsRelayApplicationParticipant === true).map((x) => toHex(x.guidPrefix));
+      expect(apSeenByA, 'a discovered the relay application participant by its PID 0xB006').to.deep.equal([toHex(relay.ap.guidPrefix)]);
       console.log(`      discovery ${discoveredMs} virtual ms, first sample at ${firstSampleMs} virtual ms after start`);
     } finally {
       await closeClient(a);
