@@ -6,7 +6,7 @@
  *   +0/+1/+2) with its application participant, on real UDP. Counts the RTPS datagrams each vertical
  *   port receives (`rtpsIn`). stdin lines: `stats` → a `stats` line; `stop` (or end) → close and exit.
  * - `{ role: 'writer' | 'reader', ip, relay, mode: 'only' | 'use', ice, count, domainId }`: a
- *   DomainParticipant that is a relay client (`RtpsRelayOnly` or `UseRtpsRelay`, ICE on or off). The
+ *   DomainParticipant that is a relay client (`RtpsRelayOnly` or `UseRtpsRelay`; ICE on DATA, on SPDP/SEDP too, or off). The
  *   writer writes `count` reliable LabMsg samples, 10 every 20 ms, once matched, and waits for their
  *   acknowledgment; the reader checks order, duplicates and content and reports when the first sample
  *   arrived. Both report when the DATA pair was ICE-selected (with ICE, waiting up to 15 s for it
@@ -15,13 +15,18 @@
 import { createInterface } from 'node:readline';
 import { DomainParticipant } from '../../src/dds/index.js';
 import { RelayApplicationParticipant, RelayServer } from '../../src/relay/index.js';
-import { RealTimerService, UdpNetwork } from '../../src/transport/index.js';
+import { IceDriver, RealTimerService, UdpNetwork } from '../../src/transport/index.js';
+import { randomBytes } from 'node:crypto';
 import type { DatagramNetwork, DatagramSocket } from '../../src/util/datagram-io.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
 import { LAB_MSG_IDL } from '../dds/support.js';
 
 interface RelayArgs { role: 'relay'; ip: string; basePort: number; domainId: number }
-interface ClientArgs { role: 'writer' | 'reader'; ip: string; relay: string; mode: 'only' | 'use'; ice: boolean; count: number; domainId: number }
+interface ClientArgs {
+  role: 'writer' | 'reader'; ip: string; relay: string; mode: 'only' | 'use';
+  /** ICE on the DATA endpoint (`[transport] UseIce`); `iceDiscovery` adds it on SPDP/SEDP (`[rtps_discovery] UseIce`). */
+  ice: boolean; iceDiscovery: boolean; count: number; domainId: number;
+}
 const args = JSON.parse(process.argv[2] ?? '{}') as RelayArgs | ClientArgs;
 const report = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}\n`); };
 const t0 = performance.now();
@@ -88,10 +93,14 @@ if (args.role === 'relay') {
   const log = process.env['RELAY_NETNS_DEBUG'] === '1'
     ? createLogger((r) => { process.stderr.write(`${JSON.stringify(r, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('hex') : v))}\n`); }, 'client', true)
     : silentLogger;
+  // Our own ICE driver (not the process-shared one) so the report can show the SEDP checklist.
+  const iceNet = new UdpNetwork({ log: silentLogger }, { includeLoopback: false });
+  const iceTimers = new RealTimerService({ log: silentLogger });
+  const driver = a.ice ? new IceDriver({ network: iceNet, timers: iceTimers, randomBytes: (n) => new Uint8Array(randomBytes(n)), log }) : undefined;
   const p = await DomainParticipant.create({
-    domainId: a.domainId, ips: [a.ip], multicast: false, signal, log,
+    domainId: a.domainId, ips: [a.ip], multicast: false, signal, log, ...(driver !== undefined && { iceDriver: driver }),
     config: {
-      rtpsDiscovery: { spdpRtpsRelayAddress: `${a.relay}:7400`, sedpRtpsRelayAddress: `${a.relay}:7401`, useIce: a.ice, ...flag },
+      rtpsDiscovery: { spdpRtpsRelayAddress: `${a.relay}:7400`, sedpRtpsRelayAddress: `${a.relay}:7401`, useIce: a.iceDiscovery, ...flag },
       transport: { dataRtpsRelayAddress: `${a.relay}:7402`, useIce: a.ice, heartbeatPeriod: 200, heartbeatResponseDelay: 10, nakResponseDelay: 10, ...flag },
     },
   });
@@ -111,6 +120,16 @@ if (args.role === 'relay') {
     for (let i = 0; a.ice && i < 750 && p.selectedAddress('data', remote()) === undefined; i++) await new Promise((r) => { setTimeout(r, 20); });
     return p.selectedAddress('data', remote()) ?? null;
   };
+  /** The SEDP checklist toward the peer and the peer's announced SEDP candidates (diagnostics). */
+  const iceReport = (): object => {
+    const peer = p.discoveredParticipants().find((x) => x.isRtpsRelayApplicationParticipant !== true);
+    const info = peer?.ice.get('SEDP');
+    const snap = info === undefined ? undefined : driver?.agent.inspect(`${Buffer.from(p.guidPrefix).toString('hex')}.SEDP`, info.username);
+    return {
+      peerSedpCandidates: info?.candidates.map((c) => `${c.type} ${c.address.ip}:${c.address.port}`) ?? null,
+      sedpChecklist: snap === undefined ? null : { role: snap.role, state: snap.state, pairs: snap.pairs.map((x) => `${x.local}->${x.remote} ${x.state}`) },
+    };
+  };
   try {
     if (a.role === 'writer') {
       const w = p.createDataWriter(topic, qos);
@@ -122,7 +141,7 @@ if (args.role === 'relay') {
       }
       await w.waitForAcknowledgments({ signal });
       const doneMs = performance.now() - t0;
-      report({ event: 'done', matchedMs, doneMs, selectedData: await selectedData(), selectedMs });
+      report({ event: 'done', matchedMs, doneMs, selectedData: await selectedData(), selectedMs, ...iceReport() });
     } else {
       const r = p.createDataReader(topic, qos);
       let next = 1;
@@ -135,12 +154,15 @@ if (args.role === 'relay') {
         if (next > a.count) break;
       }
       const doneMs = performance.now() - t0;
-      report({ event: 'done', received: next - 1, bad, firstSampleMs, doneMs, selectedData: await selectedData(), selectedMs });
+      report({ event: 'done', received: next - 1, bad, firstSampleMs, doneMs, selectedData: await selectedData(), selectedMs, ...iceReport() });
     }
     await Promise.race([new Promise<void>((r) => { lines.once('line', () => { r(); }); process.stdin.once('end', () => { r(); }); }), new Promise((r) => { setTimeout(r, 60_000); })]);
   } finally {
     clearTimeout(hard);
     await p.close();
+    driver?.close();
+    iceTimers.close();
+    await iceNet.close();
     report({ event: 'closed' });
     process.exit(0);
   }
