@@ -41,6 +41,7 @@ const handWritten: UserTypeCodec = {
     return { id: r.ai32('id'), text: r.string('text') };
   },
   keyHash: () => new Uint8Array(16),
+  encodeKey: () => { throw new Error('Msg has no key members'); },
 };
 
 const paths: Record<string, UserTypeCodec> = {

@@ -19,7 +19,8 @@
  * holding only `lo` (created and removed here); otherwise on the host's loopback with a domain id
  * derived from the pid.
  *
- * Usage: `npx tsx bench/dataplane.ts [--json] [--seconds N] [--sizes 64,1024,65536] [--no-ddsperf]`
+ * Usage: `npx tsx bench/dataplane.ts [--json] [--seconds N] [--sizes 64,1024,65536] [--no-ddsperf]
+ * [--max-message-size 14720]`
  * (children: `--role pub|sub|ping|pong`).
  */
 import { spawn } from 'node:child_process';
@@ -41,11 +42,17 @@ function arg(name: string): string | undefined {
   return i < 0 ? undefined : process.argv[i + 1];
 }
 
+/**
+ * Largest RTPS message: Cyclone DDS's default `MaxMessageSize` (14,720), so both stacks batch
+ * samples into datagrams of the same size (ours defaults to 1,400 for NAT paths; OpenDDS 65,466).
+ */
+const MAX_MESSAGE_SIZE = Number(arg('max-message-size') ?? 14_720);
+
 function benchConfig(domainId: number): DdsConfigInput {
   const base = 7400 + 250 * domainId + 10;
   return {
     rtpsDiscovery: { spdpSendAddrs: `127.0.0.1:${base},127.0.0.1:${base + 2}`, resendPeriod: 1, leaseDuration: 10 },
-    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0 },
+    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0, maxMessageSize: MAX_MESSAGE_SIZE },
   };
 }
 
@@ -53,8 +60,9 @@ const report = (o: object): void => { process.stdout.write(`${JSON.stringify(o)}
 const sleep = (ms: number): Promise<void> => new Promise((r) => { setTimeout(r, ms); });
 const yieldIo = (): Promise<void> => new Promise((r) => { setImmediate(r); });
 
-function baggageOf(size: number): number[] {
-  return Array.from({ length: Math.max(0, size - KS_OVERHEAD) }, (_, i) => i & 0xff);
+/** Octet sequences take and give `Uint8Array` (bulk copies), as ddsperf's baggage is raw octets. */
+function baggageOf(size: number): Uint8Array {
+  return Uint8Array.from({ length: Math.max(0, size - KS_OVERHEAD) }, (_, i) => i & 0xff);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -163,7 +171,7 @@ interface ChildResult { readonly [k: string]: unknown }
 function startChild(role: string, domain: number, size: number, seconds: number, ns: DdsNetns | undefined): { ready: Promise<void>; result: Promise<ChildResult>; kill(): Promise<void> } {
   const file = fileURLToPath(import.meta.url);
   const argv = [...netnsLauncher(ns?.name), process.execPath, ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--import', 'tsx', file,
-    '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds)];
+    '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds), '--max-message-size', String(MAX_MESSAGE_SIZE)];
   if (process.env['DATAPLANE_PROF'] !== undefined) argv.splice(argv.indexOf(process.execPath) + 1, 0, '--cpu-prof', `--cpu-prof-dir=${process.env['DATAPLANE_PROF']}`);
   const [cmd, ...rest] = argv as [string, ...string[]];
   const c = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -70,7 +70,7 @@ export {
 // DDS facade (docs/configuration.md): participant, topics, writers, readers, OpenDDS configuration.
 export type {
   AddressOption, ConfigWarning, DataReaderEvents, DataWriterEvents, DdsConfig, DdsConfigInput, DomainParticipantEvents,
-  DomainParticipantOptions, EndpointQosInit, IceOptions, IceStatus, PublicationMatchedStatus, ReceivedData, ResolvedQos,
+  DomainParticipantOptions, EndpointQosInit, IceOptions, IceStatus, InstanceStateInfo, PublicationMatchedStatus, ReceivedData, ResolvedQos,
   RtpsDiscoveryConfig, RtpsDiscoveryOptions, RtpsUdpTransportConfig, RtpsUdpTransportOptions, SampleInfo, SubscriptionMatchedStatus,
   WriteInfo, WriteOptions,
 } from './dds/index.js';

@@ -66,9 +66,16 @@ function elementEnd(codec: StructCodec, el: ElementType, offset: number, seen: R
 
 /** The 16-byte key hash of `sample` as struct `def` (RTPS 2.5 §9.6.4.8). @throws EncodeError on a bad sample. */
 export function computeKeyHash(codec: StructCodec, def: StructDef, sample: unknown, maxSize = maxKeyHolderSize(codec, def)): Uint8Array {
-  const holder = serializeKeyHolder(codec, def, sample);
+  // One scratch writer for every call (a key hash is computed per keyed write): no buffer per call.
+  const w = scratch;
+  w.offset = 0;
+  w.origin = 0;
+  codec.writeStruct(w, def, sample, def.name, true);
+  const holder = w.written;
   if (maxSize > KEY_HASH_LENGTH) return md5(holder);
   const out = new Uint8Array(KEY_HASH_LENGTH);
   out.set(holder);
   return out;
 }
+
+const scratch = new CdrWriter(KEY_RULES, 256);

@@ -14,7 +14,11 @@ import {
 } from './xcdr-headers.js';
 
 /** A member value: numbers (bigint for 64-bit integers), booleans, strings, nested samples, arrays; `undefined` for an absent optional. */
-export type UserValue = boolean | number | bigint | string | UserSample | readonly UserValue[] | undefined;
+/**
+ * A member value. Sequences and arrays of `octet`/`uint8`/`char`-as-octet decode as `Uint8Array`
+ * (a copy) and encode from a `Uint8Array` or an array of numbers.
+ */
+export type UserValue = boolean | number | bigint | string | UserSample | Uint8Array | readonly UserValue[] | undefined;
 
 /** A decoded or to-be-encoded sample: member name → value. */
 export interface UserSample { readonly [member: string]: UserValue }
@@ -94,11 +98,16 @@ export class StructCodec {
     }
     const dh = w.rules.version === 'xcdr2' && needsCollectionDHeader(m.element) ? beginDHeader(w) : -1;
     if (m.isSequence) {
-      if (!Array.isArray(v)) throw new EncodeError(path, 'expected an array');
-      if (m.sequenceBound !== undefined && v.length > m.sequenceBound) throw new EncodeError(path, `${v.length} elements exceed bound ${m.sequenceBound}`);
-      w.au32(v.length);
-      if (isOctet(m.element)) writeOctets(w, v, path);
-      else v.forEach((e: unknown, i) => { this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly); });
+      const isBytes = v instanceof Uint8Array && isOctet(m.element);
+      if (!Array.isArray(v) && !isBytes) throw new EncodeError(path, 'expected an array');
+      const length = (v as { readonly length: number }).length;
+      if (m.sequenceBound !== undefined && length > m.sequenceBound) throw new EncodeError(path, `${length} elements exceed bound ${m.sequenceBound}`);
+      w.au32(length);
+      if (isBytes) w.bytes(v);
+      else if (isOctet(m.element)) writeOctets(w, v as readonly unknown[], path);
+      else (v as readonly unknown[]).forEach((e: unknown, i) => { this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly); });
+    } else if (m.arrayLengths.length === 1 && isOctet(m.element) && v instanceof Uint8Array && v.length === m.arrayLengths[0]) {
+      w.bytes(v);
     } else if (m.arrayLengths.length === 1 && isOctet(m.element) && Array.isArray(v) && v.length === m.arrayLengths[0]) {
       writeOctets(w, v, path);
     } else {
@@ -289,13 +298,10 @@ function writeOctets(w: CdrWriter, v: readonly unknown[], path: string): void {
   }
 }
 
-/** `n` octets as numbers (the decoded shape is unchanged: an array of numbers). */
-function readOctets(r: CdrReader, n: number, path: string): number[] {
+/** `n` octets as a `Uint8Array` of its own (not a view into the datagram). */
+function readOctets(r: CdrReader, n: number, path: string): Uint8Array {
   // Element-wise, the first missing octet would fail: name the same field.
-  const bytes = r.bytesView(n, `${path}[${Math.min(n - 1, Math.max(0, r.remaining))}]`);
-  const out = new Array<number>(n);
-  for (let i = 0; i < n; i++) out[i] = bytes[i] as number;
-  return out;
+  return r.bytesView(n, `${path}[${Math.min(n - 1, Math.max(0, r.remaining))}]`).slice();
 }
 
 function minSizeOf(el: ElementType): number {

@@ -3,7 +3,7 @@
  * {@link StructCodec} (the hot path; see docs/cdr-user-types.md for why).
  */
 import { DecodeError, EncodeError } from '../util/errors.js';
-import { CdrReader } from './cdr-reader.js';
+import { CdrReader, type CdrRules } from './cdr-reader.js';
 import { CdrWriter } from './cdr-writer.js';
 import {
   CDR2_BE, CDR2_LE, D_CDR2_BE, D_CDR2_LE, PL_CDR2_BE, PL_CDR2_LE, PL_CDR_BE, PL_CDR_LE, PLAIN_CDR_BE, PLAIN_CDR_LE, padEncapsulation, readEncapsulation, rulesOf,
@@ -32,6 +32,13 @@ export interface UserTypeCodec {
   decode(bytes: Uint8Array): UserSample;
   /** The 16-byte key hash (RTPS 2.5 §9.6.4.8); all zeros for a type without keys. @throws EncodeError. */
   keyHash(sample: UserSample): Uint8Array;
+  /**
+   * The serialized key of `sample` for a key-only DATA (dispose / unregister, RTPS 2.5 §9.6.4.x,
+   * `serializedKey`): the encapsulation header of `options.encapsulation`, then only the key
+   * members in member-id order (the KeyHolder layout) in that encapsulation's rules.
+   * @throws EncodeError (also for a type without keys).
+   */
+  encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array;
 }
 
 /**
@@ -56,7 +63,7 @@ export class InterpretedCodec implements UserTypeCodec {
   readonly typeName: string;
   readonly hasKey: boolean;
   readonly #maxKeySize: number;
-  #sizeHint = 64;
+  #scratch: CdrWriter | undefined;
 
   constructor(readonly codec: StructCodec, readonly def: StructDef) {
     this.typeName = def.name;
@@ -71,12 +78,33 @@ export class InterpretedCodec implements UserTypeCodec {
     if (kind !== expected) {
       throw new EncodeError(this.typeName, `encapsulation 0x${kind.toString(16)} does not suit a ${this.def.extensibility} type (expected 0x${expected.toString(16)})`);
     }
-    const w = new CdrWriter(rules, this.#sizeHint, ENCAPSULATION_HEADER_SIZE);
+    // Written into a scratch writer kept per rule set, then copied out at its exact size: one
+    // allocation per sample and no DataView per sample (bench/dataplane).
+    const w = this.#scratchFor(rules);
+    w.offset = 0;
+    w.origin = ENCAPSULATION_HEADER_SIZE;
     writeEncapsulation(w, kind);
     this.codec.writeStruct(w, this.def, sample, this.typeName);
     padEncapsulation(w, 0, options.padding ?? 'flagged');
-    if (w.offset > this.#sizeHint) this.#sizeHint = w.offset;
-    return w.finish();
+    return w.written.slice();
+  }
+
+  encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array {
+    if (!this.hasKey) throw new EncodeError(this.typeName, 'the type has no key members');
+    const rules = rulesOf(options.encapsulation);
+    const w = this.#scratchFor(rules);
+    w.offset = 0;
+    w.origin = ENCAPSULATION_HEADER_SIZE;
+    writeEncapsulation(w, options.encapsulation);
+    this.codec.writeStruct(w, this.def, sample, this.typeName, true);
+    padEncapsulation(w, 0, options.padding ?? 'flagged');
+    return w.written.slice();
+  }
+
+  #scratchFor(rules: CdrRules): CdrWriter {
+    const w = this.#scratch;
+    if (w !== undefined && w.rules.version === rules.version && w.rules.littleEndian === rules.littleEndian) return w;
+    return (this.#scratch = new CdrWriter(rules, 256, ENCAPSULATION_HEADER_SIZE));
   }
 
   decode(bytes: Uint8Array): UserSample {

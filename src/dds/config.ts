@@ -90,6 +90,11 @@ export interface RtpsUdpTransportOptions {
   readonly receiveAddressDuration?: number;
   /** `max_message_size`, octets. Default 1400 (OpenDDS: 65466; see docs/reliability.md). */
   readonly maxMessageSize?: number;
+  /**
+   * `max_unacked_bytes` (rtps-ice extension, like Cyclone DDS's `WhcHigh`), octets: a keep-all
+   * reliable writer waits while this much payload is unacknowledged. 0 = unlimited. Default 524288.
+   */
+  readonly maxUnackedBytes?: number;
 }
 
 /** `[ice]` in camelCase, OpenDDS units (`Ta` ms, the periods and TTLs s). */
@@ -153,6 +158,7 @@ export interface RtpsUdpTransportConfig {
   readonly heartbeatResponseDelayMs: number;
   readonly receiveAddressDurationMs: number;
   readonly maxMessageSize: number;
+  readonly maxUnackedBytes: number;
 }
 
 /** The resolved configuration. */
@@ -347,6 +353,7 @@ function resolveSections(
     heartbeatResponseDelayMs: t.number('heartbeat_response_delay', 500, 1, { allowZero: true }),
     receiveAddressDurationMs: t.number('receive_address_duration', 5, 1000, { allowZero: true }),
     maxMessageSize: t.number('max_message_size', 1400, 1, { integer: true }),
+    maxUnackedBytes: t.number('max_unacked_bytes', 524_288, 1, { integer: true, allowZero: true }),
   };
   if (transport.maxMessageSize < 512 || transport.maxMessageSize > 65_507) {
     throw new InvalidConfigError('transport.max_message_size', `${transport.maxMessageSize} is not in 512..65507`);

@@ -7,6 +7,7 @@
 import { EventEmitter } from 'node:events';
 import type { UserSample } from '../cdr/index.js';
 import type { IncompatiblePolicy, RemoteEndpointData } from '../discovery/index.js';
+import { keyHashOf, STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED, statusInfoOf } from '../discovery/index.js';
 import type { Guid } from '../rtps/index.js';
 import { timeToUnixMs } from '../rtps/index.js';
 import type { ReaderEvent, ReceivedSample } from '../reliability/index.js';
@@ -41,9 +42,19 @@ export interface SubscriptionMatchedStatus {
   readonly currentCount: number;
 }
 
+/** An instance's life-cycle change sent by a writer (dispose / unregister, RTPS 2.5 §9.6.4.9). */
+export interface InstanceStateInfo extends SampleInfo {
+  /** `disposed`, `unregistered`, or both at once (`disposed-unregistered`). */
+  readonly state: 'disposed' | 'unregistered' | 'disposed-unregistered';
+  /** The instance's 16-octet key hash (PID_KEY_HASH), or undefined when the writer sent none. */
+  readonly keyHash: Uint8Array | undefined;
+}
+
 /** Typed events of a {@link DataReader}. */
 export interface DataReaderEvents {
   data: [sample: UserSample, info: SampleInfo];
+  /** A matched writer disposed or unregistered an instance (a key-only DATA with PID_STATUS_INFO). */
+  'instance-state': [info: InstanceStateInfo];
   /** `count` samples from `firstSequenceNumber` of `writer` will never arrive (DDS SAMPLE_LOST). */
   'samples-lost': [status: { readonly writer: Guid; readonly firstSequenceNumber: number; readonly count: number }];
   'subscription-matched': [status: SubscriptionMatchedStatus];
@@ -180,7 +191,19 @@ export class DataReader extends EventEmitter<DataReaderEvents> implements AsyncI
   }
 
   #deliver(s: ReceivedSample): void {
-    if (this.#isClosed || s.serializedData === undefined) return; // key-only (dispose/unregister): no sample
+    if (this.#isClosed) return;
+    const status = statusInfoOf(s.inlineQos) & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED);
+    if (status !== 0) {
+      // Cyclone and OpenDDS send these key-only, Fast DDS may add the payload: never a data sample.
+      const state = status === STATUS_INFO_DISPOSED ? 'disposed' : status === STATUS_INFO_UNREGISTERED ? 'unregistered' : 'disposed-unregistered';
+      const ts = s.sourceTimestamp;
+      this.emit('instance-state', {
+        state, keyHash: keyHashOf(s.inlineQos)?.slice(),
+        sourceTimestampMs: ts === undefined ? undefined : timeToUnixMs(ts), writerGuid: s.writer, sequenceNumber: s.sequenceNumber,
+      });
+      return;
+    }
+    if (s.serializedData === undefined) return; // key-only without a status: nothing to report
     let sample: UserSample;
     try {
       sample = this.topic.codec.decode(s.serializedData);

@@ -7,7 +7,8 @@
 import { EventEmitter } from 'node:events';
 import type { UserSample } from '../cdr/index.js';
 import type { IncompatiblePolicy, RemoteEndpointData } from '../discovery/index.js';
-import { PID_KEY_HASH } from '../idl/pid.js';
+import { PID_KEY_HASH, PID_STATUS_INFO } from '../idl/pid.js';
+import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from '../discovery/index.js';
 import type { Guid } from '../rtps/index.js';
 import { guidEquals, timeFromUnixMs } from '../rtps/index.js';
 import type { WriteInput, WriterEvent } from '../reliability/index.js';
@@ -84,6 +85,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       history: qos.history, depth: qos.depth, maxSamples: qos.maxSamples, durability: qos.durability,
       heartbeatPeriodMs: host.config.transport.heartbeatPeriodMs, nackResponseDelayMs: host.config.transport.nakResponseDelayMs,
       maxDatagramSize: max, fragmentSize: Math.min(max - DATA_FRAG_DATAGRAM_OVERHEAD - INLINE_QOS_RESERVE, 65_000),
+      maxUnackedBytes: host.config.transport.maxUnackedBytes,
     });
     const core = this.#core;
     host.transport.addLocalEndpoint({
@@ -96,6 +98,11 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       onMatched: (r) => { this.#onMatched(r); },
       onUnmatched: (g) => { this.#onUnmatched(g); },
       onIncompatible: (remote, policy) => { this.emit('incompatible-qos', { remote, policy }); },
+      onPathSelected: (remotePrefixHex) => {
+        for (const g of this.#matched.values()) {
+          if (toHex(g.prefix) === remotePrefixHex) { host.run(() => { core.resendOnNewPath(g.prefix); }); return; }
+        }
+      },
       close: () => { this.#shutdown(new EntityClosedError('participant closed')); },
     };
     host.register(this.#control, topic, qos);
@@ -117,9 +124,13 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
    * @throws DdsUsageError when the codec rejects the sample; AbortError on `signal`; EntityClosedError.
    */
   async write(sample: UserSample, options: WriteOptions = {}): Promise<WriteInfo> {
+    return this.#writeInput(() => this.#encode(sample, options.sourceTimestampMs ?? this.#host.wallClockMs()), options);
+  }
+
+  async #writeInput(encode: () => WriteInput, options: WriteOptions): Promise<WriteInfo> {
     throwIfAborted(options.signal);
     if (this.#isClosed) throw new EntityClosedError('writer closed');
-    const input = this.#encode(sample, options.sourceTimestampMs ?? this.#host.wallClockMs());
+    const input = encode();
     if (this.#blocked.length === 0) {
       const r = this.#host.run(() => this.#core.write(input));
       if (r.kind === 'written') return { sequenceNumber: r.sequenceNumber };
@@ -133,6 +144,22 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
         if (i >= 0) this.#blocked.splice(i, 1);
       };
     });
+  }
+
+  /**
+   * Disposes the instance of `sample` (only its key members are used): readers get an
+   * `instance-state` event with `disposed` (RTPS 2.5 §9.6.4.9: a key-only DATA with PID_STATUS_INFO
+   * and PID_KEY_HASH). Ordered and reliable like any write.
+   * @throws DdsUsageError for a topic without key members or a sample whose key does not encode;
+   * AbortError; EntityClosedError.
+   */
+  async dispose(sample: UserSample, options: WriteOptions = {}): Promise<WriteInfo> {
+    return this.#writeInput(() => this.#encodeKeyOnly(sample, STATUS_INFO_DISPOSED, options), options);
+  }
+
+  /** Unregisters the instance of `sample`: readers get `instance-state` with `unregistered`. See {@link dispose}. */
+  async unregisterInstance(sample: UserSample, options: WriteOptions = {}): Promise<WriteInfo> {
+    return this.#writeInput(() => this.#encodeKeyOnly(sample, STATUS_INFO_UNREGISTERED, options), options);
   }
 
   /**
@@ -185,8 +212,28 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const sourceTimestamp = timeFromUnixMs(sourceMs);
     if (!codec.hasKey) return { serializedData, sourceTimestamp };
     const keyHash = codec.keyHash(sample);
-    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance (keep-last per instance too).
-    return { serializedData, sourceTimestamp, instanceKey: toHex(keyHash), inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
+    // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
+    // instance (a keep-all history never looks at the instance key, so it costs no string).
+    const instanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
+    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
+  }
+
+  #encodeKeyOnly(sample: UserSample, status: number, options: WriteOptions): WriteInput {
+    const codec = this.topic.codec;
+    if (!codec.hasKey) throw new DdsUsageError(`${this.topic.typeName} has no key members: nothing to dispose or unregister`);
+    let serializedData: Uint8Array;
+    let keyHash: Uint8Array;
+    try {
+      serializedData = codec.encodeKey(sample, { encapsulation: this.topic.encapsulation });
+      keyHash = codec.keyHash(sample);
+    } catch (err) {
+      throw new DdsUsageError(`key of the sample does not encode as ${this.topic.typeName}`, { cause: err });
+    }
+    return {
+      serializedData, isKey: true, sourceTimestamp: timeFromUnixMs(options.sourceTimestampMs ?? this.#host.wallClockMs()),
+      instanceKey: this.qos.history === 'keep-last' ? toHex(keyHash) : '',
+      inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }, { pid: PID_STATUS_INFO, value: Uint8Array.of(0, 0, 0, status) }],
+    };
   }
 
   #onCoreEvent(e: WriterEvent): void {

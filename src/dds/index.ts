@@ -6,6 +6,6 @@ export {
 export { DomainParticipant, type DomainParticipantEvents, type DomainParticipantOptions, type IceStatus } from './participant.js';
 export { Topic } from './topic.js';
 export { DataWriter, type DataWriterEvents, type PublicationMatchedStatus, type WriteInfo, type WriteOptions } from './data-writer.js';
-export { DataReader, type DataReaderEvents, type ReceivedData, type SampleInfo, type SubscriptionMatchedStatus } from './data-reader.js';
+export { DataReader, type DataReaderEvents, type InstanceStateInfo, type ReceivedData, type SampleInfo, type SubscriptionMatchedStatus } from './data-reader.js';
 export { DEFAULT_ENDPOINT_QOS, type EndpointQosInit, type ResolvedQos } from './qos.js';
 export { DdsAbortError, DdsUsageError, EntityClosedError } from './errors.js';

@@ -19,6 +19,11 @@ export interface EndpointControl {
   onMatched(remote: RemoteEndpointData): void;
   onUnmatched(remote: Guid): void;
   onIncompatible(remote: Guid, policy: IncompatiblePolicy): void;
+  /**
+   * ICE selected (or re-selected) the DATA path toward the remote participant whose GUID prefix
+   * is `remotePrefixHex`: samples sent before may have gone to addresses that do not reach it.
+   */
+  onPathSelected?(remotePrefixHex: string): void;
   /** Participant shutdown: release everything, reject pending calls. */
   close(): void;
 }

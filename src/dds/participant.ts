@@ -525,6 +525,12 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       return;
     }
     const remoteAddress = e.type === 'selected' || e.type === 'reconnected' ? e.remoteAddress : undefined;
+    if (channel === 'data' && remoteAddress !== undefined) {
+      // Samples written before the pair existed went to the announced locators, which may not
+      // reach the peer (NAT): a HEARTBEAT now lets its reader NACK them instead of waiting a period.
+      // DATA sessions are per remote participant: the peer key is its GUID prefix in hex.
+      for (const key of e.peerKeys) for (const ep of this.#endpoints.values()) ep.onPathSelected?.(key);
+    }
     for (const remote of e.peerKeys) this.emit('ice', { channel, remote, state: e.type, remoteAddress });
   }
 }

@@ -26,4 +26,4 @@ export { BuiltinEndpointBits, DEFAULT_BUILTIN_ENDPOINTS, SecureEntityIds, sedpEn
 
 // receive.ts
 export type { ReceiveContext } from './receive.js';
-export { forEachAddressedSubmessage } from './receive.js';
+export { forEachAddressedSubmessage, keyHashOf, STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED, statusInfoOf } from './receive.js';

@@ -58,6 +58,15 @@ export interface WriterInit {
    * status info in inline QoS (32) fit 1,400. Must leave room for the 84 in `maxDatagramSize`.
    */
   readonly fragmentSize?: number;
+  /**
+   * Flow control of a keep-all writer with reliable readers (Cyclone DDS's `WhcHigh`): while the
+   * payload octets written but not yet acknowledged by every reliable reader reach this, `write`
+   * returns `history-full` and resumes when acknowledgements bring it below. It keeps a burst from
+   * overrunning the reader's socket buffer, which on UDP turns into loss and repair storms. Also
+   * caps the octets one repair resends. 0 (the default of the core) = unlimited; DataWriter uses
+   * the transport's `max_unacked_bytes` (524,288). Keep-last writers never block on it (DDS).
+   */
+  readonly maxUnackedBytes?: number;
 }
 
 export const DEFAULT_WRITER_INIT: Readonly<Required<WriterInit>> = Object.freeze({
@@ -71,6 +80,7 @@ export const DEFAULT_WRITER_INIT: Readonly<Required<WriterInit>> = Object.freeze
   nackSuppressionDurationMs: 0,
   maxDatagramSize: 1_400,
   fragmentSize: 1_280,
+  maxUnackedBytes: 0,
 });
 
 /** User configuration of {@link RtpsReader}; everything optional. */
@@ -123,6 +133,7 @@ export function resolveWriterInit(init: WriterInit): Readonly<Required<WriterIni
   positiveInt('maxDatagramSize', c.maxDatagramSize);
   if (c.maxDatagramSize > 65_507) throw new InvalidConfigError('maxDatagramSize', `${c.maxDatagramSize} exceeds the UDP/IPv4 payload limit 65,507`);
   positiveInt('fragmentSize', c.fragmentSize);
+  nonNegative('maxUnackedBytes', c.maxUnackedBytes);
   if (c.fragmentSize > 0xffff) throw new InvalidConfigError('fragmentSize', 'DATA_FRAG carries it in 16 bits');
   if (c.fragmentSize + DATA_FRAG_DATAGRAM_OVERHEAD > c.maxDatagramSize) {
     throw new InvalidConfigError('fragmentSize', `${c.fragmentSize} + ${DATA_FRAG_DATAGRAM_OVERHEAD} octets of headers exceed maxDatagramSize ${c.maxDatagramSize}`);

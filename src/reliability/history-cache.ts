@@ -16,6 +16,8 @@ export interface CacheChange {
   readonly totalFragments: number;
   /** Fragments per DATA_FRAG (chunk `i` carries fragments `i * n + 1 …`). */
   readonly fragmentsPerChunk: number;
+  /** Serialized payload octets (flow control and repair budgets). */
+  readonly payloadBytes: number;
 }
 
 export class HistoryCache {

@@ -15,7 +15,7 @@ import type {
   AckNackSubmessage, DataFragSubmessage, DataSubmessage, GapSubmessage, Guid, GuidPrefix, HeartbeatFragSubmessage,
   HeartbeatSubmessage, InfoTsSubmessage, NackFragSubmessage, Submessage,
 } from '../rtps/index.js';
-import { EntityIds, forEachFragmentNumber, forEachSequenceNumber, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
+import { EntityIds, forEachFragmentNumber, forEachSequenceNumber, guidPrefixEquals, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
 import type { Logger } from '../util/logger.js';
 import type { DurabilityKind, WriterInit } from './config.js';
 import { INFO_DST_OCTETS, INFO_TS_OCTETS, resolveWriterInit, RTPS_HEADER_OCTETS } from './config.js';
@@ -99,6 +99,11 @@ export class RtpsWriter {
   #heartbeatAt: number | undefined;
   #wasFull = false;
   #allAckedUpTo = 0;
+  /** Flow control: payload octets per SN written while reliable readers were matched and not yet acknowledged by all. */
+  readonly #unacked = new Map<number, number>();
+  #unackedBytes = 0;
+  /** When a HEARTBEAT last asked for an answer (see {@link RtpsWriter.handleTimeout}). */
+  #lastSolicitAt = Number.NEGATIVE_INFINITY;
 
   /** @throws InvalidConfigError */
   constructor(deps: WriterDeps, init: WriterInit = {}) {
@@ -125,6 +130,11 @@ export class RtpsWriter {
   /** Changes held in the history cache. */
   get historySize(): number {
     return this.#history.size;
+  }
+
+  /** Payload octets written and not yet acknowledged by every reliable reader (flow control). */
+  get unacknowledgedBytes(): number {
+    return this.#unackedBytes;
   }
 
   /** Dropped inputs by reason (a live view; do not mutate). */
@@ -186,13 +196,17 @@ export class RtpsWriter {
    */
   write(input: WriteInput): WriteResult {
     const instanceKey = input.instanceKey ?? '';
-    if (this.#history.size >= this.#config.maxSamples && !this.#history.replacesOnAdd(instanceKey)) {
+    if ((this.#history.size >= this.#config.maxSamples && !this.#history.replacesOnAdd(instanceKey)) || this.#isThrottled()) {
       this.#wasFull = true;
       return { kind: 'history-full', historySize: this.#history.size };
     }
     const sn = ++this.#lastSN;
     const change = this.#makeChange(sn, instanceKey, input);
     this.#history.add(change);
+    if (this.#reliableCount > 0 && this.#config.maxUnackedBytes > 0) {
+      this.#unacked.set(sn, change.payloadBytes);
+      this.#unackedBytes += change.payloadBytes;
+    }
     if (this.#proxies.size > 0) {
       for (const chunk of change.chunks) this.#deps.send({ to: 'all-matched', submessages: chunk });
     }
@@ -202,6 +216,33 @@ export class RtpsWriter {
     }
     this.#release();
     return { kind: 'written', sequenceNumber: sn };
+  }
+
+  /**
+   * The path to participant `prefix` changed (an ICE pair was selected): what was sent before may
+   * not have arrived. At the next `handleTimeout` its reliable readers get the unacknowledged
+   * changes again (at most 256 of them and the flow-control window, as one NACK could ask) and a
+   * HEARTBEAT, instead of waiting for the next period, the reader's answer and the repair delay.
+   * Returns how many readers were scheduled.
+   */
+  resendOnNewPath(prefix: GuidPrefix): number {
+    const now = this.#deps.clock.now();
+    const window = this.#config.maxUnackedBytes > 0 ? this.#config.maxUnackedBytes : Number.POSITIVE_INFINITY;
+    let n = 0;
+    for (const p of this.#proxies.all) {
+      if (!p.isReliable || p.ackedUpTo >= this.#lastSN || !guidPrefixEquals(p.guid.prefix, prefix)) continue;
+      let bytes = 0;
+      let count = 0;
+      for (const change of this.#history.range(Math.max(p.ackedUpTo + 1, p.firstRelevant), this.#lastSN)) {
+        if (count >= MAX_SET_BITS || bytes >= window) break;
+        p.requested.add(change.sequenceNumber);
+        bytes += change.payloadBytes;
+        count++;
+      }
+      this.#scheduleRepairAt(p, now);
+      n++;
+    }
+    return n;
   }
 
   /** Dispatches an ACKNACK or NACK_FRAG from the participant `sourcePrefix`; other kinds are ignored (false). */
@@ -243,9 +284,13 @@ export class RtpsWriter {
     if (this.#heartbeatAt !== undefined && this.#heartbeatAt <= now) {
       this.#heartbeatAt = undefined;
       let sent = false;
+      // With flow control on, a HEARTBEAT after a small burst is final (no ACKNACK wanted, as
+      // Cyclone DDS does): a reader still NACKs what it misses, and at least one HEARTBEAT per
+      // period, or once a quarter of the window is unacknowledged, asks for an answer.
+      const isFinal = this.#mayOmitAck(now);
       for (const p of this.#proxies.all) {
         if (p.isReliable && p.ackedUpTo < this.#lastSN) {
-          if (p.lastHeartbeatAt < now) this.#sendControl(p, []);
+          if (p.lastHeartbeatAt < now) this.#sendControl(p, [], [], true, isFinal);
           sent = true;
         }
       }
@@ -259,7 +304,22 @@ export class RtpsWriter {
     this.#proxies.clear();
     this.#reliableCount = 0;
     this.#history.clear();
+    this.#unacked.clear();
+    this.#unackedBytes = 0;
     this.#heartbeatAt = undefined;
+  }
+
+  /** Flow control: a keep-all writer with reliable readers waits while the window is full. */
+  #isThrottled(): boolean {
+    const max = this.#config.maxUnackedBytes;
+    return max > 0 && this.#config.history === 'keep-all' && this.#reliableCount > 0 && this.#unackedBytes >= max;
+  }
+
+  /** True when the next HEARTBEAT may be final (see handleTimeout). */
+  #mayOmitAck(now: number): boolean {
+    const max = this.#config.maxUnackedBytes;
+    return max > 0 && this.#unackedBytes * 4 < max && this.#unacked.size * 4 < this.#config.maxSamples
+      && now - this.#lastSolicitAt < this.#config.heartbeatPeriodMs;
   }
 
   #armHeartbeat(at: number): void {
@@ -288,7 +348,7 @@ export class RtpsWriter {
         serializedData: isKey ? undefined : payload,
         serializedKey: isKey ? payload : undefined,
       };
-      return { sequenceNumber: sn, instanceKey, chunks: [[infoTs, data]], totalFragments: 0, fragmentsPerChunk: 0 };
+      return { sequenceNumber: sn, instanceKey, chunks: [[infoTs, data]], totalFragments: 0, fragmentsPerChunk: 0, payloadBytes: payload.length };
     }
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.
     const total = Math.ceil(payload.length / fragmentSize);
@@ -316,7 +376,7 @@ export class RtpsWriter {
       };
       chunks.push([infoTs, frag]);
     }
-    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk };
+    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk, payloadBytes: payload.length };
   }
 
   #onAckNack(prefix: GuidPrefix, a: AckNackSubmessage): void {
@@ -387,7 +447,10 @@ export class RtpsWriter {
   }
 
   #scheduleRepair(proxy: ReaderProxy, now: number): void {
-    const at = now + this.#config.nackResponseDelayMs;
+    this.#scheduleRepairAt(proxy, now + this.#config.nackResponseDelayMs);
+  }
+
+  #scheduleRepairAt(proxy: ReaderProxy, at: number): void {
     if (proxy.repairAt === undefined || at < proxy.repairAt) proxy.repairAt = at;
   }
 
@@ -414,10 +477,15 @@ export class RtpsWriter {
       const sns = Array.from(proxy.requested).sort((x, y) => x - y);
       proxy.requested.clear();
       const suppress = this.#config.nackSuppressionDurationMs > 0;
+      // One repair resends at most the flow-control window; the HEARTBEAT that ends it makes the
+      // reader NACK the rest, paced by its answers instead of one burst that overruns it again.
+      let budget = this.#config.maxUnackedBytes > 0 ? this.#config.maxUnackedBytes : Number.POSITIVE_INFINITY;
       for (const sn of sns) {
         if (sn <= proxy.ackedUpTo) continue;
         const change = sn < proxy.firstRelevant ? undefined : this.#history.get(sn);
         if (change !== undefined) {
+          if (budget <= 0) continue;
+          budget -= change.payloadBytes;
           for (const chunk of change.chunks) this.#deps.send({ to, submessages: chunk });
           proxy.requestedFragments.delete(sn);
           if (suppress) proxy.repairedAt.set(sn, now);
@@ -469,7 +537,7 @@ export class RtpsWriter {
    * not acknowledged past it), `extra` control submessages and a HEARTBEAT, split over as few
    * datagrams as fit. The GAPs come first so a reader that gets the HEARTBEAT has them too.
    */
-  #sendControl(proxy: ReaderProxy, gaps: readonly number[], extra: readonly Submessage[] = [], withHeartbeat = true): void {
+  #sendControl(proxy: ReaderProxy, gaps: readonly number[], extra: readonly Submessage[] = [], withHeartbeat = true, isFinal = false): void {
     const out: Submessage[] = [];
     if (proxy.firstRelevant > 1 && proxy.ackedUpTo < proxy.firstRelevant - 1) {
       out.push(this.#gap(proxy, 1, proxy.firstRelevant, []));
@@ -488,6 +556,7 @@ export class RtpsWriter {
     for (const s of extra) out.push(s);
     if (withHeartbeat) {
       proxy.lastHeartbeatAt = this.#deps.clock.now();
+      if (!isFinal) this.#lastSolicitAt = proxy.lastHeartbeatAt;
       const first = this.#history.firstSequenceNumber() ?? this.#lastSN + 1;
       const hb: HeartbeatSubmessage = {
         kind: 'heartbeat',
@@ -497,8 +566,8 @@ export class RtpsWriter {
         firstSN: first,
         lastSN: this.#lastSN,
         count: (this.#heartbeatCount = (this.#heartbeatCount + 1) | 0),
-        // Not final: the reader answers, so acknowledgements (and memory release) follow.
-        isFinal: false,
+        // Not final (but see handleTimeout): the reader answers, so acknowledgements (and memory release) follow.
+        isFinal,
         isLiveliness: false,
       };
       out.push(hb);
@@ -546,7 +615,14 @@ export class RtpsWriter {
     let min = this.#lastSN;
     for (const p of this.#proxies.all) if (p.isReliable && p.ackedUpTo < min) min = p.ackedUpTo;
     if (this.#config.durability === 'volatile' && min > 0) this.#history.removeUpTo(min);
-    if (this.#wasFull && this.#history.size < this.#config.maxSamples) {
+    if (this.#unacked.size > 0) {
+      for (const [sn, bytes] of this.#unacked) {
+        if (sn > min && this.#reliableCount > 0) break;
+        this.#unacked.delete(sn);
+        this.#unackedBytes -= bytes;
+      }
+    }
+    if (this.#wasFull && this.#history.size < this.#config.maxSamples && !this.#isThrottled()) {
       this.#wasFull = false;
       this.#deps.emit({ kind: 'history-space-available', historySize: this.#history.size });
     }

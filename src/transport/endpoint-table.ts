@@ -40,6 +40,8 @@ export class EndpointTable {
   readonly #readersOfWriter = new Map<EntityId, Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>>();
   /** remote writer guid key → local readers. */
   readonly #readersOfRemoteWriter = new Map<string, Set<EntityId>>();
+  readonly #lastSource = new Uint8Array(12);
+  #lastSourceHex = toHex(new Uint8Array(12));
 
   /** @returns false when the id is taken. */
   add(init: LocalEndpointInit): boolean {
@@ -105,6 +107,16 @@ export class EndpointTable {
     for (const k of [...this.#readersOfRemoteWriter.keys()]) if (k.startsWith(`${hex}.`)) this.#readersOfRemoteWriter.delete(k);
   }
 
+  /**
+   * Calls `fn(hex, prefix)` for each participant with a reader matched to `localWriter`, without
+   * building arrays (the send path of every sample). Prefixes are private copies; do not mutate.
+   */
+  forEachMatchedParticipant(localWriter: EntityId, fn: (hex: string, prefix: GuidPrefix) => void): void {
+    const byParticipant = this.#readersOfWriter.get(localWriter);
+    if (byParticipant === undefined) return;
+    for (const [hex, e] of byParticipant) fn(hex, e.prefix);
+  }
+
   /** The participants with a reader matched to `localWriter` (prefixes are private copies). */
   matchedParticipants(localWriter: EntityId): readonly GuidPrefix[] {
     const byParticipant = this.#readersOfWriter.get(localWriter);
@@ -121,8 +133,9 @@ export class EndpointTable {
         return this.#deliver(s.writerId, source, s, timestamp, vendorId);
       case 'data': case 'data-frag': case 'heartbeat': case 'heartbeat-frag': case 'gap': {
         if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp, vendorId);
-        const matched = this.#readersOfRemoteWriter.get(guidKey(source, s.writerId));
+        const matched = this.#readersOfRemoteWriter.get(`${this.#hexOf(source)}.${s.writerId >>> 0}`);
         if (matched !== undefined && matched.size > 0) {
+          if (matched.size === 1) for (const id of matched) return this.#deliver(id, source, s, timestamp, vendorId);
           let n = 0;
           for (const id of [...matched]) n += this.#deliver(id, source, s, timestamp, vendorId);
           return n;
@@ -133,6 +146,17 @@ export class EndpointTable {
       case 'info-ts': case 'info-src': case 'info-dst': case 'info-reply': case 'info-reply-ip4': case 'pad': case 'unknown':
         return 0;
     }
+  }
+
+  /** `toHex(source)`, remembered for the last source: a datagram's submessages share one. */
+  #hexOf(source: GuidPrefix): string {
+    const last = this.#lastSource;
+    let same = source.length === last.length;
+    for (let i = 0; same && i < last.length; i++) same = source[i] === last[i];
+    if (same) return this.#lastSourceHex;
+    this.#lastSource.set(source.subarray(0, 12));
+    this.#lastSourceHex = toHex(source);
+    return this.#lastSourceHex;
   }
 
   #deliver(id: EntityId, source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined, vendorId: number): number {

@@ -54,7 +54,9 @@ export class TransportEngine {
   readonly #deps: TransportEngineDeps;
   readonly #header: RtpsHeader;
   readonly #writer: RtpsMessageWriter;
-  readonly #queues = new Map<string, Queue>();
+  readonly #queues = new Map<TransportChannel, Map<string, Queue>>();
+  /** Destinations with queued transmits (across channels). */
+  #queued = 0;
   #depth = 0; // > 0 while inside a receive or timer callback: flush at its end
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
@@ -96,13 +98,14 @@ export class TransportEngine {
     if (this.#isClosed) return;
     const ep = this.endpoints.get(from);
     const channel = ep?.channel ?? 'data';
+    const submessages = transmit.submessages;
     if (transmit.to === 'all-matched') {
-      if (channel === 'spdp') this.#enqueue(channel, undefined, transmit.submessages);
-      else for (const prefix of this.endpoints.matchedParticipants(from)) this.#enqueue(channel, prefix, transmit.submessages);
+      if (channel === 'spdp') this.#enqueue(channel, '*', undefined, submessages);
+      else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, submessages); });
     } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
       this.drop('no-destination');
     } else {
-      this.#enqueue(channel, transmit.to, transmit.submessages);
+      this.#enqueue(channel, toHex(transmit.to), transmit.to, submessages);
     }
     if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
   }
@@ -110,22 +113,34 @@ export class TransportEngine {
   /** Queues submessages of `from`'s channel for the RtpsRelay port of that channel (no INFO_DST; spec §6.3). */
   sendToRelay(from: EntityId, submessages: readonly Submessage[]): void {
     if (this.#isClosed) return;
-    this.#enqueue(this.endpoints.get(from)?.channel ?? 'data', 'relay', submessages);
+    this.#enqueue(this.endpoints.get(from)?.channel ?? 'data', 'relay', 'relay', submessages);
     if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
   }
 
-  #enqueue(channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, submessages: readonly Submessage[]): void {
-    const key = `${channel}|${destination === undefined ? '*' : destination === 'relay' ? 'relay' : toHex(destination)}`;
-    let q = this.#queues.get(key);
-    if (q === undefined) this.#queues.set(key, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), transmits: [] }));
+  /**
+   * Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement
+   * destinations, 'relay' for the relay port).
+   */
+  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, submessages: readonly Submessage[]): void {
+    let byDestination = this.#queues.get(channel);
+    if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
+    let q = byDestination.get(hex);
+    if (q === undefined) {
+      byDestination.set(hex, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), transmits: [] }));
+      this.#queued++;
+    }
     q.transmits.push(submessages);
   }
 
   /** Packs and sends everything queued. */
   flush(): void {
-    if (this.#isClosed || this.#queues.size === 0) return;
-    const queues = [...this.#queues.values()];
-    this.#queues.clear();
+    if (this.#isClosed || this.#queued === 0) return;
+    const queues: Queue[] = [];
+    for (const byDestination of this.#queues.values()) {
+      for (const q of byDestination.values()) queues.push(q);
+      byDestination.clear();
+    }
+    this.#queued = 0;
     for (const q of queues) {
       const outcome = { failed: 0 };
       const dst = q.destination === 'relay' ? undefined : q.destination;
@@ -180,7 +195,7 @@ export class TransportEngine {
   /** Re-arms the one timer to the earliest core deadline (or now, when output is queued). */
   reschedule(): void {
     if (this.#depth > 0 || this.#isClosed) return;
-    this.#armAt(this.#queues.size > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
+    this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
   }
 
   #after(): void {
@@ -191,7 +206,7 @@ export class TransportEngine {
 
   #armAt(at: number): void {
     if (this.#isClosed) return;
-    const target = Math.min(at, this.#queues.size > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
+    const target = Math.min(at, this.#queued > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
     if (target === this.#timerAt && this.#timer !== undefined) return;
     this.#timer?.cancel();
     this.#timer = undefined;
@@ -221,6 +236,7 @@ export class TransportEngine {
     this.#timer?.cancel();
     this.#timer = undefined;
     this.#queues.clear();
+    this.#queued = 0;
   }
 
   #open(): void {

@@ -72,6 +72,11 @@ export class FoxgloveCodec implements UserTypeCodec {
     return out;
   }
 
+  /** foxglove's MessageWriter has no key-only form; dispose/unregister use our interpreter. */
+  encodeKey(): Uint8Array {
+    throw new EncodeError(this.typeName, 'foxglove MessageWriter cannot write a key-only payload');
+  }
+
   decode(bytes: Uint8Array): UserSample {
     readEncapsulation(bytes);
     // A private exact-size copy: foxglove reads strings and arrays through `new Uint8Array(buffer, …)`,
