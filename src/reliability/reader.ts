@@ -448,8 +448,12 @@ export class RtpsReader {
     if (hb.lastSN > proxy.highestKnown) proxy.highestKnown = hb.lastSN;
     // RTPS 2.5 §8.4.10.4.3 lost_changes_update: what is below the writer's firstSN will not come.
     if (hb.firstSN > proxy.nextExpected) this.#skipTo(proxy, hb.firstSN, 'lost');
-    // Cyclone DDS: answer only when something is missing or the writer asks (not final).
-    if (!hb.isFinal || this.#hasMissing(proxy)) this.#scheduleAckNack(proxy);
+    // Cyclone DDS: answer only when something is missing or the writer asks (not final). A
+    // positive acknowledgement goes at once (waiting aggregates nothing, and a writer with flow
+    // control waits for it); a NACK waits heartbeatResponseDelay for stragglers.
+    const isMissing = this.#hasMissing(proxy);
+    if (isMissing) this.#scheduleAckNack(proxy);
+    else if (!hb.isFinal) this.#scheduleAckNack(proxy, 0);
   }
 
   #onHeartbeatFrag(prefix: GuidPrefix, hbf: HeartbeatFragSubmessage): void {
@@ -509,8 +513,8 @@ export class RtpsReader {
     return proxy.buffer.size < proxy.highestKnown - proxy.nextExpected + 1;
   }
 
-  #scheduleAckNack(proxy: WriterProxy): void {
-    const at = this.#deps.clock.now() + this.#config.heartbeatResponseDelayMs;
+  #scheduleAckNack(proxy: WriterProxy, delayMs = this.#config.heartbeatResponseDelayMs): void {
+    const at = this.#deps.clock.now() + delayMs;
     if (proxy.ackNackAt === undefined || at < proxy.ackNackAt) proxy.ackNackAt = at;
   }
 

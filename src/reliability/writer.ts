@@ -104,6 +104,8 @@ export class RtpsWriter {
   #unackedBytes = 0;
   /** When a HEARTBEAT last asked for an answer (see {@link RtpsWriter.handleTimeout}). */
   #lastSolicitAt = Number.NEGATIVE_INFINITY;
+  /** Payload octets written since a HEARTBEAT last asked for an answer. */
+  #sinceSolicit = 0;
 
   /** @throws InvalidConfigError */
   constructor(deps: WriterDeps, init: WriterInit = {}) {
@@ -206,6 +208,7 @@ export class RtpsWriter {
     if (this.#reliableCount > 0 && this.#config.maxUnackedBytes > 0) {
       this.#unacked.set(sn, change.payloadBytes);
       this.#unackedBytes += change.payloadBytes;
+      this.#sinceSolicit += change.payloadBytes;
     }
     if (this.#proxies.size > 0) {
       for (const chunk of change.chunks) this.#deps.send({ to: 'all-matched', submessages: chunk });
@@ -213,6 +216,13 @@ export class RtpsWriter {
     if (this.#reliableCount > 0) {
       // One HEARTBEAT after the burst (Cyclone piggy-backs it after the data).
       this.#armHeartbeat(this.#deps.clock.now() + this.#config.burstHeartbeatDelayMs);
+      // Flow control: every quarter window of new data also carries a HEARTBEAT that asks for an
+      // answer, so acknowledgements stream back while the burst goes on (writer and reader work at
+      // once instead of taking turns at each full window).
+      if (this.#config.maxUnackedBytes > 0 && this.#sinceSolicit * 4 >= this.#config.maxUnackedBytes) {
+        for (const p of this.#proxies.all) if (p.isReliable && p.ackedUpTo < this.#lastSN) this.#sendControl(p, [], [], true, false);
+        this.#sinceSolicit = 0;
+      }
     }
     this.#release();
     return { kind: 'written', sequenceNumber: sn };
@@ -556,7 +566,10 @@ export class RtpsWriter {
     for (const s of extra) out.push(s);
     if (withHeartbeat) {
       proxy.lastHeartbeatAt = this.#deps.clock.now();
-      if (!isFinal) this.#lastSolicitAt = proxy.lastHeartbeatAt;
+      if (!isFinal) {
+        this.#lastSolicitAt = proxy.lastHeartbeatAt;
+        this.#sinceSolicit = 0;
+      }
       const first = this.#history.firstSequenceNumber() ?? this.#lastSN + 1;
       const hb: HeartbeatSubmessage = {
         kind: 'heartbeat',

@@ -200,6 +200,15 @@ export class TransportEngine {
 
   #after(): void {
     if (this.#depth > 0) return;
+    // Deadlines already due (a burst HEARTBEAT armed by a write made in this callback, an
+    // ACKNACK with no response delay) run now, so they leave in the same datagram as the data
+    // instead of one more datagram from the next timer turn (bench/dataplane round trip).
+    this.#depth++;
+    try {
+      this.endpoints.runDue(this.#deps.timers.clock.now());
+    } finally {
+      this.#depth--;
+    }
     this.flush();
     this.reschedule();
   }

@@ -28,7 +28,7 @@ describe('dds/instance state (dispose, unregister)', function () {
       const reader = b.createDataReader(b.createTopic('Sensors', 'Sensor', KEYED_IDL), { reliability: 'reliable', history: 'keep-all' });
       const log: string[] = [];
       const states: InstanceStateInfo[] = [];
-      reader.on('data', (s) => { log.push(`data ${String(s.id)}`); });
+      reader.on('data', (s) => { log.push(`data ${typeof s.id === 'number' ? s.id : -1}`); });
       reader.on('instance-state', (i) => { states.push(i); log.push(`${i.state} ${i.keyHash === undefined ? '-' : toHex(i.keyHash)}`); });
       await driveUntil(net, writer.waitForMatch(), 10_000);
       await driveUntil(net, reader.waitForMatch(), 10_000);

@@ -64,8 +64,11 @@ describe('reliability: writer flow control (maxUnackedBytes)', () => {
     // First burst: nothing asked yet in this period? The match HEARTBEAT asked at t=0: final now.
     expect(finals()).to.deep.equal([true]);
     sent.length = 0;
-    for (let sn = 2; sn <= 11; sn++) write(core, sn); // 1,100 octets > 4,000 / 4
     clock.advance(1);
+    for (let sn = 2; sn <= 11; sn++) write(core, sn); // 1,100 octets > 4,000 / 4
+    // The write that completes a quarter window carries an asking HEARTBEAT at once (mid-burst);
+    // the end of the burst, at the same instant, adds none.
+    expect(finals()).to.deep.equal([false]);
     core.handleTimeout();
     expect(finals()).to.deep.equal([false]);
     sent.length = 0;
