@@ -32,8 +32,8 @@ import type {
 } from './transport.js';
 import { TransportEngine, TransportError } from './transport-engine.js';
 import type { RelayKeepaliveEvent, RelayKeepaliveInit, RelayKeepaliveStats } from './relay-keepalive.js';
-import { DATA_RELAY_KEEPALIVE_INIT, RelayKeepalive, SPDP_RELAY_KEEPALIVE_INIT } from './relay-keepalive.js';
-import type { TimerHandle } from '../util/datagram-io.js';
+import { DATA_RELAY_KEEPALIVE_INIT, SPDP_RELAY_KEEPALIVE_INIT } from './relay-keepalive.js';
+import { RelayKeepaliveSet } from './relay-keepalive-set.js';
 
 /** A network that can open multicast receive sockets (`UdpNetwork` can; simnet cannot yet). */
 export interface MulticastNetwork extends DatagramNetwork {
@@ -136,12 +136,6 @@ export interface RtpsUdpTransportEvents {
   'relay-address': [channel: TransportChannel, event: RelayKeepaliveEvent];
 }
 
-/** One relay keepalive: the socket it runs on and the core. */
-interface RelayLink {
-  readonly channel: TransportChannel;
-  readonly local: TransportAddress;
-  readonly keepalive: RelayKeepalive;
-}
 
 /** One channel's sockets: raw, or the ICE driver's for one endpoint. */
 interface ChannelIo {
@@ -189,9 +183,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
   /** `channel|prefixhex` → where and when we last received from that participant on that channel. */
   readonly #lastReceive = new Map<string, { address: TransportAddress; atMs: number }>();
   #receivingChannel: TransportChannel = 'spdp';
-  readonly #relayLinks: RelayLink[] = [];
-  #relayTimer: TimerHandle | undefined;
-  #relayTimerAt = Number.POSITIVE_INFINITY;
+  readonly #relay: RelayKeepaliveSet;
 
   private constructor(deps: RtpsUdpTransportDeps, init: RtpsUdpTransportInit) {
     super();
@@ -213,6 +205,13 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       onDrop: (reason) => {
         if (this.listenerCount('dropped') > 0) this.emit('dropped', reason, this.#receivingChannel);
       },
+    });
+    this.#relay = new RelayKeepaliveSet({
+      timers: deps.timers,
+      log: deps.log.child('relay-keepalive'),
+      randomBytes: deps.randomBytes ?? ((n: number): Uint8Array => new Uint8Array(cryptoRandomBytes(n))),
+      send: (channel, local, to, bytes) => { this.#io.get(channel)?.send(to, bytes, local); },
+      emit: (channel, e) => { this.#onRelayEvent(channel, e); },
     });
   }
 
@@ -275,7 +274,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       await driver.addEndpoint({
         id, ips, port, ...(stunServer === undefined ? {} : { stunServer }),
         onOtherDatagram: (bytes, from) => { this.#onDatagram(channel, bytes, from, true); },
-        onStunDatagram: (bytes, from, local) => this.#onRelayStun(channel, bytes, from, local),
+        onStunDatagram: (bytes, from, local) => this.#relay.handleStun(channel, local, bytes, from),
       }, signal === undefined ? {} : { signal });
       const locals = driver.localAddresses(id);
       return {
@@ -320,13 +319,13 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
 
   /**
    * The demultiplexer (spec §3.5): RTPS → receiver; STUN → the relay keepalive of the socket, else ICE
-   * (with ICE the driver offers it to {@link #onRelayStun} first); else count and drop.
+   * (with ICE the driver offers it to the keepalive first); else count and drop.
    */
   #onDatagram(channel: TransportChannel, bytes: Uint8Array, from: TransportAddress, viaIce: boolean, local?: TransportAddress): void {
     if (this.#engine.isClosed) return;
     this.#receivingChannel = channel;
     const kind = classifyDatagram(bytes);
-    if (kind === 'stun' && local !== undefined && this.#onRelayStun(channel, bytes, from, local)) {
+    if (kind === 'stun' && local !== undefined && this.#relay.handleStun(channel, local, bytes, from)) {
       this.#engine.countIn('stun');
       return;
     }
@@ -453,17 +452,12 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
 
   /** Our address as the relay's port of `channel` last reported it (spec §6.1), per local socket. */
   relayReflexiveAddresses(channel: TransportChannel): readonly TransportAddress[] {
-    const out: TransportAddress[] = [];
-    for (const l of this.#relayLinks) {
-      const a = l.keepalive.address;
-      if (l.channel === channel && a !== undefined) out.push(a);
-    }
-    return out;
+    return this.#relay.reflexiveAddresses(channel);
   }
 
   /** Counters of the relay keepalives of `channel`, one per local socket. */
   relayKeepaliveStats(channel: TransportChannel): readonly RelayKeepaliveStats[] {
-    return this.#relayLinks.filter((l) => l.channel === channel).map((l) => l.keepalive.stats());
+    return this.#relay.stats(channel);
   }
 
   /**
@@ -471,16 +465,11 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
    * changes, when a new relay application participant is discovered).
    */
   resetRelayKeepalives(): void {
-    for (const l of this.#relayLinks) l.keepalive.reset();
-    this.#rearmRelay();
+    this.#relay.reset();
   }
-
-  // ---- relay keepalive (spec §6.1, §6.2) ----
 
   /** One keepalive per socket whose family matches its channel's relay address (loopback only toward a loopback relay). */
   #startRelayKeepalives(): void {
-    const randomBytes = this.#deps.randomBytes ?? ((n: number): Uint8Array => new Uint8Array(cryptoRandomBytes(n)));
-    const log = this.#deps.log.child('relay-keepalive');
     for (const channel of ['spdp', 'sedp', 'data'] as const) {
       const relay = this.#relayFor(channel);
       const io = this.#io.get(channel);
@@ -488,33 +477,12 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       const preset = channel === 'data' ? DATA_RELAY_KEEPALIVE_INIT : SPDP_RELAY_KEEPALIVE_INIT;
       const init = { ...preset, ...this.#init.relayKeepalive?.[channel] };
       for (const local of io.locals) {
-        if (local.family !== relay.family || isLoopback(local) !== isLoopback(relay)) continue;
-        const keepalive = new RelayKeepalive({
-          clock: this.#deps.timers.clock,
-          send: (t) => { io.send(t.to, t.bytes, local); },
-          emit: (e) => { this.#onRelayEvent(channel, e); },
-          randomBytes,
-          log,
-        }, { relayAddress: relay, guidPrefix: this.guidPrefix }, init);
-        this.#relayLinks.push({ channel, local, keepalive });
+        if (local.family === relay.family && isLoopback(local) === isLoopback(relay)) this.#relay.add(channel, local, relay, this.guidPrefix, init);
       }
-      if (!this.#relayLinks.some((l) => l.channel === channel)) {
+      if (!this.#relay.has(channel)) {
         throw new InvalidConfigError(`relayAddresses.${channel}`, `no local socket of the family of ${formatAddress(relay)} to reach it from`);
       }
     }
-    this.#rearmRelay();
-  }
-
-  /** STUN from a socket of `channel`: true when a relay keepalive of that socket took it. */
-  #onRelayStun(channel: TransportChannel, bytes: Uint8Array, from: TransportAddress, local: TransportAddress): boolean {
-    for (const l of this.#relayLinks) {
-      if (l.channel !== channel || !addressEquals(l.local, local)) continue;
-      if (l.keepalive.handleStun(bytes, from)) {
-        this.#rearmRelay();
-        return true;
-      }
-    }
-    return false;
   }
 
   /** The relay's answer is a server-reflexive candidate of the channel's ICE endpoint (spec §6.4, PR #1895 "future work"). */
@@ -522,29 +490,6 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     const driver = this.#init.useIce ? this.#deps.iceDriver : undefined;
     driver?.setServerReflexiveAddress(this.#iceId(channel), e.relay, e.type === 'address-unset' ? undefined : e.address);
     if (this.listenerCount('relay-address') > 0) this.emit('relay-address', channel, e);
-  }
-
-  /** The keepalives' own timer (the engine's serves the RTPS cores). */
-  #rearmRelay(): void {
-    if (this.#engine.isClosed) return;
-    let at = Number.POSITIVE_INFINITY;
-    for (const l of this.#relayLinks) at = Math.min(at, l.keepalive.nextDeadline() ?? Number.POSITIVE_INFINITY);
-    if (at === this.#relayTimerAt && this.#relayTimer !== undefined) return;
-    this.#relayTimer?.cancel();
-    this.#relayTimer = undefined;
-    this.#relayTimerAt = at;
-    if (at === Number.POSITIVE_INFINITY) return;
-    this.#relayTimer = this.#deps.timers.at(at, () => {
-      this.#relayTimer = undefined;
-      this.#relayTimerAt = Number.POSITIVE_INFINITY;
-      if (this.#engine.isClosed) return;
-      const now = this.#deps.timers.clock.now();
-      for (const l of this.#relayLinks) {
-        const due = l.keepalive.nextDeadline();
-        if (due !== undefined && due <= now) l.keepalive.handleTimeout();
-      }
-      this.#rearmRelay();
-    });
   }
 
   /** The bound unicast addresses of a channel. */
@@ -640,9 +585,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
   /** Closes every socket (and ICE endpoint) and the timer; nothing runs afterwards. Idempotent. */
   close(): void {
     this.#engine.close();
-    this.#relayTimer?.cancel();
-    this.#relayTimer = undefined;
-    for (const l of this.#relayLinks.splice(0)) l.keepalive.close();
+    this.#relay.close();
     for (const io of this.#io.values()) io.close();
     this.#io.clear();
     this.#multicastSocket?.close();
