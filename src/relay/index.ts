@@ -37,3 +37,7 @@ export {
   MAX_SLOT_SIZE, RELAY_ADDRESS_TYPE, RELAY_ADDRESSES_TOPIC, RELAY_IDL, RELAY_PARTITIONS_TOPIC, RELAY_PARTITIONS_TYPE,
 } from './relay-idl.js';
 export { MetaDiscoveryServer, type MetaDiscoveryOptions, type MetaDiscoveryStats } from './meta-discovery-http.js';
+export {
+  DEFAULT_RELAY_APPLICATION_DOMAIN, RelayApplicationParticipant, type RelayApplicationParticipantEvents,
+  type RelayApplicationParticipantOptions,
+} from './application-participant.js';

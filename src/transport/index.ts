@@ -18,3 +18,8 @@ export {
 } from './rtps-transport.js';
 export { InMemoryBus, InMemoryTransport, type InMemoryBusInit, type InMemoryTransportDeps } from './in-memory-transport.js';
 export { selectAddresses, type AddressSelectionInput, type AddressSelectionRule } from './address-selection.js';
+export {
+  DATA_RELAY_KEEPALIVE_INIT, DEFAULT_RELAY_KEEPALIVE_INIT, encodeRelayKeepalive, RelayKeepalive, SPDP_RELAY_KEEPALIVE_INIT,
+  type RelayKeepaliveDeps, type RelayKeepaliveEvent, type RelayKeepaliveInit, type RelayKeepaliveStats, type RelayKeepaliveTarget,
+  type RelayKeepaliveTransmit,
+} from './relay-keepalive.js';
