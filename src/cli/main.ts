@@ -57,17 +57,17 @@ async function demo(args: readonly string[]): Promise<void> {
   if (!Number.isInteger(samples) || samples < 1) throw new UsageError(`--samples must be a positive integer, not ${samplesText ?? ''}`);
   const t0 = process.hrtime.bigint();
   if (!json) {
-    console.log('rtps-ice demo: two participants per row, each behind a simulated NAT, a STUN server on the public side;');
-    console.log(`SPDP -> ICE on SEDP -> SEDP with DATA ICE info -> ICE on DATA -> ${samples} reliable samples. Virtual time.\n`);
+    console.log('rtps-ice demo: two participants per row, each behind a simulated NAT, a STUN server and an RtpsRelay on the public side;');
+    console.log(`SPDP -> ICE on SEDP -> SEDP with DATA ICE info -> ICE on DATA -> ${samples} reliable samples, through the relay until ICE selects a direct pair. Virtual time.\n`);
   }
   const header = `${'writer NAT'.padEnd(16)}${'reader NAT'.padEnd(16)}${'discovered'.padStart(11)}${'DATA path'.padStart(11)}${'1st sample'.padStart(11)}  delivered  path`;
   const row = (r: NatDemoResult): string => `${r.writerNat.padEnd(16)}${r.readerNat.padEnd(16)}${cell(r.discoveredMs).padStart(11)}${cell(r.dataSelectedMs).padStart(11)}`
     + `${cell(r.firstSampleMs).padStart(11)}  ${`${r.delivered}/${r.sent}`.padStart(9)}  `
-    + (r.path !== undefined ? `direct (ICE) from ${r.path}` : r.discoveredMs === undefined ? 'none: no discovery (needs the relay)' : 'none: no ICE pair (needs the relay)');
+    + (r.path !== undefined ? `direct (ICE) from ${r.path}${r.relayed ? ', relay first' : ''}` : r.delivered > 0 ? 'through the relay (no direct pair)' : r.discoveredMs === undefined ? 'none: no discovery' : 'none');
   const results = await runNatDemo((r) => {
     if (json) {
       console.log(JSON.stringify({ suite: 'demo', writerNat: r.writerNat, readerNat: r.readerNat, discoveredMs: r.discoveredMs ?? null, dataSelectedMs: r.dataSelectedMs ?? null,
-        firstSampleMs: r.firstSampleMs ?? null, delivered: r.delivered, sent: r.sent, inOrder: r.inOrder, path: r.path ?? null }));
+        firstSampleMs: r.firstSampleMs ?? null, delivered: r.delivered, sent: r.sent, inOrder: r.inOrder, path: r.path ?? null, relayed: r.relayed }));
     } else {
       if (r.writerNat === 'no NAT' && r.readerNat === 'no NAT') console.log(header);
       console.log(row(r));
@@ -79,8 +79,9 @@ async function demo(args: readonly string[]): Promise<void> {
     console.log(JSON.stringify({ suite: 'demo', metric: 'pairs.connected', unit: 'count', value: connected }));
     console.log(JSON.stringify({ suite: 'demo', metric: 'pairs.total', unit: 'count', value: results.length }));
   } else {
-    console.log(`\n${connected} of ${results.length} pairs delivered every sample in order, over the ICE-selected direct path.`);
-    console.log('The others involve a symmetric NAT that hole punching cannot cross (RFC 4787); the RtpsRelay, next, carries them.');
+    const direct = results.filter((r) => r.path !== undefined).length;
+    console.log(`\n${connected} of ${results.length} pairs delivered every sample in order; ${direct} ended on the ICE-selected direct path.`);
+    console.log('The others involve a symmetric NAT that hole punching cannot cross (RFC 4787): the RtpsRelay carries them.');
     console.log(`(${elapsedS.toFixed(1)} s of real time.) Wire-level view of the same chain: npm start -- walkthrough`);
   }
 }

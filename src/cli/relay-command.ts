@@ -1,16 +1,18 @@
 /**
  * `rtps-ice relay`: an RtpsRelay on real UDP with OpenDDS's option names, units and defaults
  * (`tools/rtpsrelay`, spec §8.6; docs/relay.md "The relay command"). Vertical and horizontal ports,
- * the relay participant in the relay domain, the HTTP meta-discovery server, a statistics line on
+ * the relay participant in the relay domain, the application participant in the application domain
+ * (`-ApplicationDomain`, spec §8.1), the HTTP meta-discovery server, a statistics line on
  * stdout every `-LogRelayStatistics` seconds; SIGINT/SIGTERM close everything and exit 0; SIGUSR1
  * starts draining, SIGUSR2 goes back to normal (OpenDDS does this through RtpsRelayControl).
  */
 import { readFileSync } from 'node:fs';
 import { parseDdsConfigIni, type DdsConfig } from '../dds/index.js';
-import { MetaDiscoveryServer, RelayServer, type RelayServerOptions } from '../relay/index.js';
+import { MetaDiscoveryServer, RelayApplicationParticipant, RelayServer, type RelayServerOptions } from '../relay/index.js';
 import { RealTimerService, UdpNetwork } from '../transport/index.js';
 import { parseAddress, type TransportAddress } from '../util/address.js';
 import { InvalidConfigError, RtpsLibError } from '../util/errors.js';
+import { toHex } from '../util/hex.js';
 import { createLogger, type LogRecord } from '../util/logger.js';
 
 export const RELAY_USAGE = `usage: rtps-ice relay -Id ID [options]     (OpenDDS RtpsRelay option names, spec §8.6)
@@ -175,7 +177,7 @@ function specific(name: string, a: TransportAddress): TransportAddress {
 }
 
 /** The statistics line (one line, `key=value`). */
-function statisticsLine(id: string, relay: RelayServer, http: MetaDiscoveryServer): string {
+function statisticsLine(id: string, relay: RelayServer, ap: RelayApplicationParticipant, http: MetaDiscoveryServer): string {
   const s = relay.stats();
   const dropped = Object.values(s.dropped).reduce((a, b) => a + b, 0);
   const hdropped = Object.values(s.horizontal.dropped).reduce((a, b) => a + b, 0);
@@ -184,7 +186,7 @@ function statisticsLine(id: string, relay: RelayServer, http: MetaDiscoveryServe
   return `relay ${id} statistics: clients=${s.clients.clients} admitted=${s.clients.admittedClients} pending_addresses=${s.clients.pendingAddresses}`
     + ` remote_relays=${s.remoteRelays} admitting=${relay.admittingState()} vertical_received=${received} routed=${s.routed} sent=${s.sentDatagrams}`
     + ` dropped=${dropped} stun_answers=${s.stun.successResponses + s.stun.errorResponses} horizontal_sent=${s.horizontalSentDatagrams}`
-    + ` horizontal_received=${hreceived} horizontal_dropped=${hdropped} http_requests=${http.stats().requests}`;
+    + ` horizontal_received=${hreceived} horizontal_dropped=${hdropped} ap_clients=${ap.discoveredClients().length} http_requests=${http.stats().requests}`;
 }
 
 /**
@@ -213,6 +215,7 @@ export async function runRelayCommand(args: readonly string[], options: { readon
   const timers = new RealTimerService({ log });
   let relay: RelayServer | undefined;
   let http: MetaDiscoveryServer | undefined;
+  let ap: RelayApplicationParticipant | undefined;
   const stop = new AbortController();
   const onStop = (): void => { stop.abort(); };
   const onDrain = (): void => { relay?.setDrainState('draining'); };
@@ -234,6 +237,9 @@ export async function runRelayCommand(args: readonly string[], options: { readon
       },
     });
     const r = relay;
+    // spec §8.1: the application participant, a relay client of this relay's vertical ports, learns the clients' partitions.
+    ap = await RelayApplicationParticipant.start(r, network, timers, { domainId: parsed.applicationDomain, log });
+    const a = ap;
     http = await MetaDiscoveryServer.start({
       ip: parsed.metaDiscoveryAddress.ip, port: parsed.metaDiscoveryAddress.port, contentType: parsed.metaDiscoveryContentType,
       content: parsed.metaDiscoveryContent, isAdmitting: () => r.admittingState() === 'admitting', log,
@@ -241,12 +247,12 @@ export async function runRelayCommand(args: readonly string[], options: { readon
     const h = http;
     const range = (a: TransportAddress): string => `${a.ip}:${a.port}-${a.port + 2}`;
     console.log(`relay ${parsed.id} started: vertical ${range(vertical)} horizontal ${range(horizontal)} http ${h.address.ip}:${h.address.port}`
-      + ` relay domain ${parsed.relayDomain} application domain ${parsed.applicationDomain}`);
+      + ` relay domain ${parsed.relayDomain} application domain ${parsed.applicationDomain} application participant ${toHex(a.guidPrefix)}`);
     if (parsed.logRelayStatisticsS > 0) {
-      statsTimer = setInterval(() => { console.log(statisticsLine(parsed.id, r, h)); }, parsed.logRelayStatisticsS * 1000);
+      statsTimer = setInterval(() => { console.log(statisticsLine(parsed.id, r, a, h)); }, parsed.logRelayStatisticsS * 1000);
     }
     if (!stop.signal.aborted) await new Promise<void>((resolve) => { stop.signal.addEventListener('abort', () => { resolve(); }, { once: true }); });
-    console.log(statisticsLine(parsed.id, r, h));
+    console.log(statisticsLine(parsed.id, r, a, h));
     console.log(`relay ${parsed.id} stopped`);
     return 0;
   } catch (err: unknown) {
@@ -262,6 +268,7 @@ export async function runRelayCommand(args: readonly string[], options: { readon
     process.off('SIGUSR1', onDrain);
     process.off('SIGUSR2', onNormal);
     await http?.close();
+    await ap?.close();
     await relay?.close();
     timers.close();
     await network.close();

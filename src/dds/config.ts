@@ -10,7 +10,7 @@
  *
  * {@link resolveDdsConfig} validates (InvalidConfigError naming the key), fills the defaults, and
  * returns durations in milliseconds. Unknown keys are reported in `warnings` and logged, never
- * silently ignored. The relay keys are parsed and stored for the relay client.
+ * silently ignored. The relay keys drive the relay client (docs/transport.md "Relay client").
  */
 import { parse as parseIni } from 'ini';
 import type { IceConfig, IceTurnServer } from '../ice/index.js';
@@ -31,9 +31,9 @@ export interface RtpsDiscoveryOptions {
   readonly spdpStunServerAddress?: AddressOption;
   /** `SedpStunServerAddress`. Default unset. */
   readonly sedpStunServerAddress?: AddressOption;
-  /** `SpdpRtpsRelayAddress` (stored for the relay client). Default unset. */
+  /** `SpdpRtpsRelayAddress` (the relay client, docs/transport.md). Default unset. */
   readonly spdpRtpsRelayAddress?: AddressOption;
-  /** `SedpRtpsRelayAddress` (stored for the relay client). Default unset. */
+  /** `SedpRtpsRelayAddress` (the relay client, docs/transport.md). Default unset. */
   readonly sedpRtpsRelayAddress?: AddressOption;
   /** `SpdpRtpsRelaySendPeriod`, s. Default 30. */
   readonly spdpRtpsRelaySendPeriod?: number;
@@ -41,6 +41,11 @@ export interface RtpsDiscoveryOptions {
   readonly useRtpsRelay?: boolean;
   /** `RtpsRelayOnly`. Default false. */
   readonly rtpsRelayOnly?: boolean;
+  /**
+   * `UndirectedSpdp`. Default true. False: each periodic announcement goes directed (INFO_DST) to
+   * every known participant instead (the RtpsRelay application participant's setting, spec §8.1).
+   */
+  readonly undirectedSpdp?: boolean;
   /** `CheckSourceIp` (stored). Default true. */
   readonly checkSourceIp?: boolean;
   /** `ResendPeriod`, s: SPDP announcement period. Default 30. */
@@ -69,7 +74,7 @@ export interface RtpsUdpTransportOptions {
   readonly useIce?: boolean;
   /** `DataStunServerAddress`. Default unset. */
   readonly dataStunServerAddress?: AddressOption;
-  /** `DataRtpsRelayAddress` (stored for the relay client). Default unset. */
+  /** `DataRtpsRelayAddress` (the relay client, docs/transport.md). Default unset. */
   readonly dataRtpsRelayAddress?: AddressOption;
   /** `UseRtpsRelay`. Default false. */
   readonly useRtpsRelay?: boolean;
@@ -141,6 +146,7 @@ export interface RtpsDiscoveryConfig {
   readonly spdpRtpsRelaySendPeriodMs: number;
   readonly useRtpsRelay: boolean;
   readonly rtpsRelayOnly: boolean;
+  readonly undirectedSpdp: boolean;
   readonly checkSourceIp: boolean;
   readonly resendPeriodMs: number;
   readonly sedpHeartbeatPeriodMs: number;
@@ -357,6 +363,7 @@ function resolveSections(
     spdpRtpsRelaySendPeriodMs: d.number('SpdpRtpsRelaySendPeriod', 30, 1000),
     useRtpsRelay: d.bool('UseRtpsRelay', false),
     rtpsRelayOnly: d.bool('RtpsRelayOnly', false),
+    undirectedSpdp: d.bool('UndirectedSpdp', true),
     checkSourceIp: d.bool('CheckSourceIp', true),
     resendPeriodMs: d.number('ResendPeriod', 30, 1000),
     sedpHeartbeatPeriodMs: d.number('SedpHeartbeatPeriod', 200),

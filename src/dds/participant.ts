@@ -12,12 +12,12 @@ import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { EncapsulationKind, UserTypeCodec } from '../cdr/index.js';
 import { compileIdl, TypeLibrary } from '../cdr/index.js';
-import type { IceEndpointKey, IceIntent, SedpEvent, SpdpEvent } from '../discovery/index.js';
+import type { IceEndpointKey, IceIntent, RemoteEndpointData, SedpEvent, SpdpEvent } from '../discovery/index.js';
 import { iceAgentInfoEquals, SedpCore, SpdpCore } from '../discovery/index.js';
 import type { IceAgentEvent, IceAgentInfo } from '../ice/index.js';
 import type { Guid, GuidPrefix, RtpsMessage, RtpsTime, SpdpParticipantData, Submessage } from '../rtps/index.js';
 import { EntityIds, EntityKind, guidToString, PROTOCOL_VERSION_2_4, VendorIds } from '../rtps/index.js';
-import type { IceDriver, PerChannel, TransportChannel } from '../transport/index.js';
+import type { IceDriver, PerChannel, RelayKeepaliveEvent, TransportChannel } from '../transport/index.js';
 import { DtlsClientNetwork, IceDriver as IceDriverClass, RealTimerService, RtpsUdpTransport, UdpNetwork, type DtlsTrust } from '../transport/index.js';
 import type { TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
@@ -87,6 +87,11 @@ export interface DomainParticipantOptions {
   readonly log?: Logger;
   /** Cancels creation (sockets already bound are closed). */
   readonly signal?: AbortSignal;
+  /**
+   * Announce PID_OPENDDS_RTPS_RELAY_APPLICATION_PARTICIPANT (OpenDDS property
+   * `OpenDDS.Rtps.RelayApplicationParticipant`): the RtpsRelay's own participant. Default false.
+   */
+  readonly rtpsRelayApplicationParticipant?: boolean;
 }
 
 /** What the participant reports about ICE on one channel toward one remote participant. */
@@ -107,6 +112,12 @@ export interface DomainParticipantEvents {
   ice: [status: IceStatus];
   /** Our own ICE info changed (password rotation, server-reflexive address) and was re-announced. */
   'local-ice-changed': [channel: TransportChannel, reason: string];
+  /** A remote writer's or reader's SEDP announcement arrived (new or changed), with its QoS and partitions. */
+  'remote-endpoint': [endpoint: RemoteEndpointData, isNew: boolean];
+  /** A remote writer or reader is gone (disposed, or its participant lost). */
+  'remote-endpoint-removed': [guid: Guid];
+  /** The RtpsRelay keepalive of a channel learned, changed or lost our address as the relay sees it (spec §6.1). */
+  'relay-address': [channel: TransportChannel, event: RelayKeepaliveEvent];
 }
 
 const CHANNEL_OF_KEY: Readonly<Record<IceEndpointKey, TransportChannel>> = { SPDP: 'spdp', SEDP: 'sedp', DATA: 'data' };
@@ -119,9 +130,9 @@ function isResolved(c: DdsConfigInput | DdsConfig): c is DdsConfig {
   return 'warnings' in c;
 }
 
-/** One decoded submessage as the message the discovery cores take (`handleMessage`). */
-function asMessage(source: GuidPrefix, s: Submessage, ts: RtpsTime | undefined): RtpsMessage {
-  const header = { protocolVersion: PROTOCOL_VERSION_2_4, vendorId: VendorIds.UNKNOWN, guidPrefix: source };
+/** One decoded submessage as the message the discovery cores take (`handleMessage`); `vendorId` is the RTPS header's. */
+function asMessage(source: GuidPrefix, s: Submessage, ts: RtpsTime | undefined, vendorId: number = VendorIds.UNKNOWN): RtpsMessage {
+  const header = { protocolVersion: PROTOCOL_VERSION_2_4, vendorId, guidPrefix: source };
   return { header, submessages: ts === undefined ? [s] : [{ kind: 'info-ts', littleEndian: true, timestamp: ts }, s] };
 }
 
@@ -158,6 +169,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     readonly transport: RtpsUdpTransport; readonly driver: IceDriver | undefined; readonly release: () => Promise<void>;
     readonly wallClockMs: () => number; readonly clock: Clock; readonly iceIds: Readonly<Record<TransportChannel, string>>;
     readonly properties: readonly { readonly name: string; readonly value: string }[];
+    readonly isRtpsRelayApplicationParticipant: boolean;
   }) {
     super();
     this.guidPrefix = init.guidPrefix;
@@ -182,12 +194,20 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     }
     this.#spdp = new SpdpCore({
       guidPrefix: this.guidPrefix, clock: init.clock, log: init.log,
-      send: (tx) => { t.send(EntityIds.SPDP_BUILTIN_PARTICIPANT_ANNOUNCER, { to: tx.to === 'announce' ? 'all-matched' : tx.to, submessages: tx.submessages }); },
+      send: (tx) => {
+        if (tx.to === 'relay') t.sendToRelay(EntityIds.SPDP_BUILTIN_PARTICIPANT_ANNOUNCER, tx.submessages);
+        else t.send(EntityIds.SPDP_BUILTIN_PARTICIPANT_ANNOUNCER, { to: tx.to === 'announce' ? 'all-matched' : tx.to, submessages: tx.submessages });
+      },
       emit: (e) => { this.#pending.push(() => { this.#onSpdpEvent(e); }); },
     }, {
       domainId: init.domainId, leaseDurationMs: c.rtpsDiscovery.leaseDurationMs, resendPeriodMs: c.rtpsDiscovery.resendPeriodMs,
       metatrafficUnicastLocators: loc.metatrafficUnicast, defaultUnicastLocators: loc.defaultUnicast, ice: spdpIce,
       properties: init.properties,
+      undirected: c.rtpsDiscovery.undirectedSpdp,
+      // spec §6.3: SPDP to the relay from SedpHeartbeatPeriod up to SpdpRtpsRelaySendPeriod.
+      relaySendPeriodMs: t.usesRelay('spdp') ? c.rtpsDiscovery.spdpRtpsRelaySendPeriodMs : 0,
+      relayInitialPeriodMs: c.rtpsDiscovery.sedpHeartbeatPeriodMs,
+      isRtpsRelayApplicationParticipant: init.isRtpsRelayApplicationParticipant,
     });
     this.#sedp = new SedpCore({
       guidPrefix: this.guidPrefix, clock: init.clock, log: init.log,
@@ -198,16 +218,16 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
     const sedp = this.#sedp;
     t.addLocalEndpoint({
       entityId: EntityIds.SPDP_BUILTIN_PARTICIPANT_DETECTOR,
-      handler: (src, s, ts) => { this.#run(() => { spdp.handleMessage(asMessage(src, s, ts)); }); },
+      handler: (src, s, ts, vendorId) => { this.#run(() => { spdp.handleMessage(asMessage(src, s, ts, vendorId)); }); },
       core: { nextDeadline: () => spdp.nextDeadline(), handleTimeout: () => { this.#run(() => { spdp.handleTimeout(); }); } },
     });
     t.addLocalEndpoint({ entityId: EntityIds.SPDP_BUILTIN_PARTICIPANT_ANNOUNCER, handler: () => undefined });
     for (const entityId of SEDP_ENTITIES) {
       t.addLocalEndpoint({
         entityId,
-        handler: (src, s, ts) => {
+        handler: (src, s, ts, vendorId) => {
           this.#run(() => {
-            sedp.handleMessage(asMessage(src, s, ts));
+            sedp.handleMessage(asMessage(src, s, ts, vendorId));
             spdp.renewLease(src); // docs/discovery.md: other traffic from a participant renews its lease
           });
         },
@@ -217,6 +237,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       });
     }
     this.#driver?.on('ice-event', this.#onIceEvent);
+    t.on('relay-address', (channel, e) => { this.emit('relay-address', channel, e); });
     this.#run(() => undefined);
   }
 
@@ -276,7 +297,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       const iceIds = { spdp: `${hex}.SPDP`, sedp: `${hex}.SEDP`, data: `${hex}.DATA` };
       const d = config.rtpsDiscovery;
       const tr = config.transport;
-      const transport = await RtpsUdpTransport.open({ guidPrefix, network, timers, log, ...(driver !== undefined && useIce && { iceDriver: driver }) }, {
+      const transport = await RtpsUdpTransport.open({ guidPrefix, network, timers, log, randomBytes, ...(driver !== undefined && useIce && { iceDriver: driver }) }, {
         domainId,
         ...(options.ips !== undefined && { ips: options.ips }),
         ...(options.multicast !== undefined && { multicast: options.multicast }),
@@ -297,6 +318,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       return new DomainParticipant({
         guidPrefix, domainId, config, log, transport, driver: useIce ? driver : undefined, release: closeAll, wallClockMs, clock, iceIds,
         properties: options.identity === undefined ? [] : identityProperties(options.identity),
+        isRtpsRelayApplicationParticipant: options.rtpsRelayApplicationParticipant ?? false,
       });
     } catch (err) {
       await closeAll();
@@ -342,6 +364,11 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
   /** The bound unicast addresses of a channel (for tests and diagnostics). */
   localAddresses(channel: TransportChannel): readonly TransportAddress[] {
     return this.#transport.localAddresses(channel);
+  }
+
+  /** Our addresses on `channel` as the RtpsRelay sees them (its STUN answers, spec §6.1); empty without a relay. */
+  relayAddresses(channel: TransportChannel): readonly TransportAddress[] {
+    return this.#isClosed ? [] : this.#transport.relayReflexiveAddresses(channel);
   }
 
   /** Transport counters. */
@@ -449,6 +476,9 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
           defaultUnicastLocators: p.defaultUnicastLocators, defaultMulticastLocators: p.defaultMulticastLocators,
         });
         this.#sedp.handleSpdpEvent(e);
+        // A new relay application participant (a relay (re)started): register every socket again at
+        // once rather than at the keepalive's next 30 s indication (SpdpCore restarts SPDP to the relay).
+        if (e.kind === 'participant-discovered' && p.isRtpsRelayApplicationParticipant === true) this.#transport.resetRelayKeepalives();
         if (e.kind === 'participant-discovered') this.emit('participant-discovered', p);
         break;
       }
@@ -469,7 +499,8 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       case 'matched': this.#endpoints.get(guidToString(e.local))?.onMatched(e.remote); break;
       case 'unmatched': this.#endpoints.get(guidToString(e.local))?.onUnmatched(e.remote); break;
       case 'incompatible-qos': this.#endpoints.get(guidToString(e.local))?.onIncompatible(e.remote, e.policy); break;
-      case 'remote-endpoint': case 'remote-endpoint-removed': break;
+      case 'remote-endpoint': this.emit('remote-endpoint', e.endpoint, e.isNew); break;
+      case 'remote-endpoint-removed': this.emit('remote-endpoint-removed', e.guid); break;
       case 'ice-start': case 'ice-stop': this.#iceIntent(e); break;
       default: { const never: never = e; return never; }
     }

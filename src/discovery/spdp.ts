@@ -15,6 +15,7 @@ import {
 } from '../rtps/index.js';
 import type { Clock } from '../util/clock.js';
 import { DecodeError, InvalidConfigError } from '../util/errors.js';
+import { FibonacciSequence } from '../util/fibonacci-sequence.js';
 import { bytesEqual, toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
 import { DEFAULT_BUILTIN_ENDPOINTS, sedpEndpointPairings } from './builtin-endpoints.js';
@@ -28,13 +29,14 @@ import {
 
 /**
  * One SPDP send. `to: 'announce'`: the periodic announcement; the transport sends it to the SPDP
- * multicast group, the configured unicast peers and the relay (spec §6.3). `to: GuidPrefix`: a
+ * multicast group and the configured unicast peers (not under RtpsRelayOnly). `to: 'relay'`: the
+ * announcement for the RtpsRelay's SPDP port, on its own schedule (spec §6.3). `to: GuidPrefix`: a
  * directed copy for one participant; the transport puts INFO_DST in front and sends it to that
- * participant's metatraffic unicast locators (or the ICE-selected SPDP address).
+ * participant's SPDP locators (and, with a relay configured, through the relay).
  */
 export interface SpdpTransmit {
   readonly kind: 'spdp';
-  readonly to: 'announce' | GuidPrefix;
+  readonly to: 'announce' | 'relay' | GuidPrefix;
   readonly submessages: readonly Submessage[];
 }
 
@@ -106,6 +108,23 @@ export interface SpdpInit {
   readonly entityName?: string;
   /** PID_PROPERTY_LIST entries (e.g. the identity fingerprint, docs/security.md); empty = not sent. Default none. */
   readonly properties?: readonly { readonly name: string; readonly value: string }[];
+  /**
+   * OpenDDS `UndirectedSpdp`. Default true. False: every periodic announcement goes directed
+   * (INFO_DST) to each known participant instead, as the RtpsRelay's application participant does
+   * (spec §8.1: `UndirectedSpdp=0`, `PeriodicDirectedSpdp=1`).
+   */
+  readonly undirected?: boolean;
+  /**
+   * Cap of the schedule of announcements to the RtpsRelay (OpenDDS `SpdpRtpsRelaySendPeriod`, spec
+   * §6.3), ms; 0 = no relay. The first is sent at once, then after `relayInitialPeriodMs`·(1, 2, 3,
+   * 5, 8, …) up to this cap. Discovering a new relay application participant restarts the schedule.
+   * Default 0.
+   */
+  readonly relaySendPeriodMs?: number;
+  /** First delay of the relay schedule (SedpHeartbeatPeriod, spec §6.3), ms. Default 200. */
+  readonly relayInitialPeriodMs?: number;
+  /** Announce PID_OPENDDS_RTPS_RELAY_APPLICATION_PARTICIPANT = true (the relay's own participant). Default false. */
+  readonly isRtpsRelayApplicationParticipant?: boolean;
 }
 
 export const DEFAULT_SPDP_INIT: Readonly<Required<SpdpInit>> = Object.freeze({
@@ -128,6 +147,10 @@ export const DEFAULT_SPDP_INIT: Readonly<Required<SpdpInit>> = Object.freeze({
   ice: new Map<string, IceAgentInfo>(),
   entityName: '',
   properties: [],
+  undirected: true,
+  relaySendPeriodMs: 0,
+  relayInitialPeriodMs: 200,
+  isRtpsRelayApplicationParticipant: false,
 });
 
 /** Why an SPDP input was ignored (counted in {@link SpdpCore.drops}). */
@@ -176,6 +199,8 @@ function validate(c: Readonly<Required<SpdpInit>>): void {
   if (!Number.isFinite(c.initialAnnouncementPeriodMs) || c.initialAnnouncementPeriodMs <= 0) {
     throw new InvalidConfigError('initialAnnouncementPeriodMs', 'must be finite and > 0');
   }
+  if (!Number.isFinite(c.relaySendPeriodMs) || c.relaySendPeriodMs < 0) throw new InvalidConfigError('relaySendPeriodMs', 'must be finite and >= 0 (0 = no relay)');
+  if (!Number.isFinite(c.relayInitialPeriodMs) || c.relayInitialPeriodMs <= 0) throw new InvalidConfigError('relayInitialPeriodMs', 'must be finite and > 0');
 }
 
 /**
@@ -197,6 +222,11 @@ export class SpdpCore {
   #announceAt: number | undefined;
   #payload: Uint8Array | undefined;
   #isClosed = false;
+  /** Next announcement to the relay (spec §6.3), undefined without a relay. */
+  #relayAt: number | undefined;
+  readonly #relayCadence: FibonacciSequence;
+  /** Hex prefix of the relay application participant last discovered (spec §6.3: only one is kept). */
+  #relayApplicationParticipant: string | undefined;
 
   /** @throws InvalidConfigError */
   constructor(deps: SpdpDeps, init: SpdpInit = {}) {
@@ -212,6 +242,24 @@ export class SpdpCore {
       defaultUnicastLocators: c.defaultUnicastLocators, defaultMulticastLocators: c.defaultMulticastLocators,
     };
     this.#announceAt = deps.clock.now();
+    this.#relayCadence = new FibonacciSequence(c.relayInitialPeriodMs);
+    // `undirected: false` (the relay application participant) has nothing undirected to give the relay.
+    if (c.relaySendPeriodMs > 0 && c.undirected) this.#relayAt = deps.clock.now();
+  }
+
+  /** Hex prefix of the relay's application participant, once discovered (spec §6.3). */
+  get relayApplicationParticipant(): string | undefined {
+    return this.#relayApplicationParticipant;
+  }
+
+  /**
+   * Restarts the relay schedule and sends to the relay at the next `handleTimeout` (spec §6.2: on
+   * enable, relay configuration changes, a new relay application participant). No-op without a relay.
+   */
+  resetRelaySchedule(): void {
+    if (this.#config.relaySendPeriodMs <= 0 || !this.#config.undirected || this.#isClosed) return;
+    this.#relayCadence.set(this.#config.relayInitialPeriodMs);
+    this.#relayAt = this.#deps.clock.now();
   }
 
   get config(): Readonly<Required<SpdpInit>> {
@@ -241,6 +289,7 @@ export class SpdpCore {
       ...(c.domainTag !== '' && { domainTag: c.domainTag }),
       properties: c.properties,
       ...(c.entityName !== '' && { entityName: c.entityName }),
+      ...(c.isRtpsRelayApplicationParticipant && { isRtpsRelayApplicationParticipant: true }),
       ice: this.#ice,
       unknownParameters: [],
     };
@@ -317,6 +366,11 @@ export class SpdpCore {
       this.#deps.emit({ kind: 'participant-discovered', participant: p });
       this.#syncIce(p);
       if (this.#config.replyToNewParticipants) this.#sendAnnouncement(p.guidPrefix);
+      if (p.isRtpsRelayApplicationParticipant === true && key !== this.#relayApplicationParticipant) {
+        // spec §6.3: a new relay application participant restarts the relay schedule, sending at once.
+        this.#relayApplicationParticipant = key;
+        this.resetRelaySchedule();
+      }
       return;
     }
     const previous = existing.data;
@@ -340,6 +394,7 @@ export class SpdpCore {
   /** The earliest time (clock ms) `handleTimeout` has work: the next announcement or lease expiry. */
   nextDeadline(): number | undefined {
     let at = this.#announceAt;
+    if (this.#relayAt !== undefined && (at === undefined || this.#relayAt < at)) at = this.#relayAt;
     for (const p of this.#participants.values()) {
       if (Number.isFinite(p.expiresAt) && (at === undefined || p.expiresAt < at)) at = p.expiresAt;
     }
@@ -353,6 +408,11 @@ export class SpdpCore {
       if (p.expiresAt <= now) this.#remove(key, p, 'lease-expired');
     }
     if (this.#announceAt !== undefined && this.#announceAt <= now) this.#sendAnnouncement('announce');
+    if (this.#relayAt !== undefined && this.#relayAt <= now) {
+      this.#sendAnnouncement('relay');
+      this.#relayAt = now + this.#relayCadence.get();
+      this.#relayCadence.advance(this.#config.relaySendPeriodMs);
+    }
   }
 
   /**
@@ -364,20 +424,19 @@ export class SpdpCore {
     if (this.#isClosed) return;
     const prefix = this.#deps.guidPrefix;
     const key = encodeBuiltinKey('participant', participantGuid(prefix), { littleEndian: this.#config.littleEndian });
-    this.#deps.send({
-      kind: 'spdp',
-      to: 'announce',
-      submessages: [this.#infoTs(), {
+    const dispose: Submessage[] = [this.#infoTs(), {
         kind: 'data', littleEndian: this.#config.littleEndian,
         readerId: EntityIds.SPDP_BUILTIN_PARTICIPANT_DETECTOR, writerId: EntityIds.SPDP_BUILTIN_PARTICIPANT_ANNOUNCER,
         writerSN: ++this.#seq,
         inlineQos: [keyHashParameter(prefix, EntityIds.PARTICIPANT), statusInfoParameter(STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED)],
         serializedData: undefined, serializedKey: key,
-      }],
-    });
+      }];
+    for (const to of this.#announceDestinations()) this.#deps.send({ kind: 'spdp', to, submessages: dispose });
+    if (this.#config.relaySendPeriodMs > 0 && this.#config.undirected) this.#deps.send({ kind: 'spdp', to: 'relay', submessages: dispose });
     this.#intents.stopWhere(() => true);
     this.#participants.clear();
     this.#announceAt = undefined;
+    this.#relayAt = undefined;
     this.#isClosed = true;
   }
 
@@ -464,7 +523,12 @@ export class SpdpCore {
     return { kind: 'info-ts', littleEndian: this.#config.littleEndian, timestamp: undefined };
   }
 
-  #sendAnnouncement(to: 'announce' | GuidPrefix): void {
+  /** Where a periodic announcement goes: undirected, or (`undirected: false`) directed to each known participant. */
+  #announceDestinations(): ('announce' | GuidPrefix)[] {
+    return this.#config.undirected ? ['announce'] : [...this.#participants.values()].map((p) => p.data.guidPrefix);
+  }
+
+  #sendAnnouncement(to: 'announce' | 'relay' | GuidPrefix): void {
     this.#payload ??= encodeSpdpParticipantData(this.localData, { littleEndian: this.#config.littleEndian });
     const prefix = this.#deps.guidPrefix;
     const data: DataSubmessage = {
@@ -473,7 +537,11 @@ export class SpdpCore {
       writerSN: ++this.#seq, inlineQos: [keyHashParameter(prefix, EntityIds.PARTICIPANT)],
       serializedData: this.#payload, serializedKey: undefined,
     };
-    this.#deps.send({ kind: 'spdp', to, submessages: [this.#infoTs(), data] });
+    if (to === 'announce') {
+      for (const dst of this.#announceDestinations()) this.#deps.send({ kind: 'spdp', to: dst, submessages: [this.#infoTs(), data] });
+    } else {
+      this.#deps.send({ kind: 'spdp', to, submessages: [this.#infoTs(), data] });
+    }
     if (to !== 'announce') return;
     this.#announcements++;
     const now = this.#deps.clock.now();

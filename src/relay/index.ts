@@ -38,3 +38,7 @@ export {
 } from './relay-idl.js';
 export { MetaDiscoveryServer, type MetaDiscoveryOptions, type MetaDiscoveryStats } from './meta-discovery-http.js';
 export { TurnServer, type TurnServerOptions } from './turn-server.js';
+export {
+  DEFAULT_RELAY_APPLICATION_DOMAIN, RelayApplicationParticipant, type RelayApplicationParticipantEvents,
+  type RelayApplicationParticipantOptions,
+} from './application-participant.js';

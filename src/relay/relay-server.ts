@@ -198,6 +198,14 @@ export class RelayServer extends EventEmitter<RelayServerEvents> {
     return this.#sockets[port].localAddress;
   }
 
+  /**
+   * Names the relay's application participant and its sockets' addresses (spec §8.3 step 7; see
+   * `RelayApplicationParticipant`, which calls this).
+   */
+  setApplicationParticipant(prefix: Uint8Array, addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>>): void {
+    this.#router.setApplicationParticipant(prefix, addresses);
+  }
+
   /** The bound address of one horizontal port, when horizontal. */
   horizontalAddress(port: RelayPortType): TransportAddress | undefined {
     return this.#horizontal?.[port].localAddress;

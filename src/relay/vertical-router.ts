@@ -7,14 +7,18 @@
  * Horizontal (spec §8.2, §8.3 step 8): a client's RTPS also goes, once, to every other relay whose
  * clients use a partition matching the source's ({@link RelayPartitionTable}), as a RelayHeader
  * (`to_partitions`, `to_guids` = the INFO_DST destinations) followed by the datagram; never for the
- * application participant's messages (step 7).
+ * application participant's messages (step 7), nor for a message directed at it alone.
  *
  * RTPS from an address of an admitted client that is still pending confirmation (see
  * {@link GuidAddrSet}) is dropped (`unconfirmed-address`), and STUN answers are suppressed for
  * drained clients (`allow_stun_responses`).
  *
- * Not yet here (docs/relay.md): the application participant (step 5's forwarding of the cached SPDP,
- * step 7's rules and imposter detection), security (step 3).
+ * The relay's application participant (spec §8.1, named with {@link VerticalRouter.setApplicationParticipant},
+ * the one notion of it the router and the client table share) gets step 6's cached SPDP on admission
+ * and step 7's rules: its SPDP/SEDP must come from its known address (else "imposter": dropped, the
+ * address rejected; checked before step 4, so an imposter records nothing) and be directed, and go to
+ * the destination clients whatever their partitions; clients' undirected SPDP/SEDP, or SPDP/SEDP
+ * directed at it, also go to it. Not yet here (docs/relay.md): security (step 3).
  *
  * **No amplification.** OpenDDS answers every STUN Binding request, so a 28-byte request with a
  * spoofed source gets a 52- or 76-byte answer (a 400 error for a FINGERPRINT-less request is 76
@@ -28,11 +32,11 @@
 import { classifyDatagram } from '../transport/classify-datagram.js';
 import { EntityIds, forEachSubmessage, GUID_PREFIX_LENGTH, GUIDPREFIX_UNKNOWN, guidPrefixEquals, type Guid } from '../rtps/index.js';
 import type { TransportAddress } from '../util/address.js';
-import { formatAddress } from '../util/address.js';
+import { addressEquals, formatAddress } from '../util/address.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { fromHex, toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
-import type { GuidAddrSet, RelayPortType } from './guid-addr-set.js';
+import type { AdmissionResult, GuidAddrSet, RelayPortType } from './guid-addr-set.js';
 import type { PartitionTable } from './partition-table.js';
 import { encodeHorizontalDatagram } from './relay-header.js';
 import type { RelayPartitionTable } from './relay-partition-table.js';
@@ -41,7 +45,8 @@ import { StunResponder, type StunResponderStats } from './stun-responder.js';
 /** Why a datagram was dropped (each has a counter). */
 export const VERTICAL_DROP_REASONS = Object.freeze([
   'rejected-address', 'not-rtps-or-stun', 'malformed-rtps', 'unknown-source-prefix', 'not-admitted',
-  'stun-undecodable', 'stun-amplification', 'unconfirmed-address', 'too-many-ips',
+  'stun-undecodable', 'stun-amplification', 'unconfirmed-address', 'too-many-ips', 'imposter',
+  'application-participant-undirected',
 ] as const);
 
 /**
@@ -132,7 +137,8 @@ export class VerticalRouter {
   readonly #received: Record<RelayPortType, number> = { spdp: 0, sedp: 0, data: 0 };
   readonly #dropped: Record<VerticalDropReason, number> = {
     'rejected-address': 0, 'not-rtps-or-stun': 0, 'malformed-rtps': 0, 'unknown-source-prefix': 0, 'not-admitted': 0,
-    'stun-undecodable': 0, 'stun-amplification': 0, 'unconfirmed-address': 0, 'too-many-ips': 0,
+    'stun-undecodable': 0, 'stun-amplification': 0, 'unconfirmed-address': 0, 'too-many-ips': 0, imposter: 0,
+    'application-participant-undirected': 0,
   };
   #horizontalSentDatagrams = 0;
   #horizontalSentBytes = 0;
@@ -147,7 +153,9 @@ export class VerticalRouter {
    * Per STUN datagram: the port it came in on, and (set by the `registered` event) whether its source
    * was already an admitted client's address for that port.
    */
-  readonly #stunContext: { port: RelayPortType; isFromAdmitted: boolean } = { port: 'spdp', isFromAdmitted: false };
+  readonly #stunContext: { port: RelayPortType; isFromAdmitted: boolean; isImposter: boolean } = { port: 'spdp', isFromAdmitted: false, isImposter: false };
+  /** The relay's application participant and the addresses its sockets are bound to (spec §8.3 step 7). */
+  #ap: { readonly hex: string; readonly addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>> } | undefined;
 
   /** @throws InvalidConfigError when `maxUnadmittedStunAmplification` is not a number >= 0. */
   constructor(deps: VerticalRouterDeps, init: VerticalRouterInit = {}) {
@@ -163,9 +171,13 @@ export class VerticalRouter {
         // spec §8.4: GUID_PREFIX ⇒ record_activity for this port type, possibly admit.
         const clients = this.#deps.clients;
         const ctx = this.#stunContext;
+        if (this.#isImposter(toHex(e.guidPrefix), e.from, ctx.port)) {
+          ctx.isImposter = true;
+          return;
+        }
         ctx.isFromAdmitted = clients.isAdmittedAddress(e.guidPrefix, e.from, ctx.port);
         clients.recordActivity(e.guidPrefix, e.from, ctx.port);
-        clients.admit(e.guidPrefix);
+        this.#admit(toHex(e.guidPrefix));
       },
       // spec §8.4: no success answers to a drained client.
       allowResponse: (guidPrefix) => this.#deps.clients.allowsStunResponses(guidPrefix),
@@ -194,9 +206,14 @@ export class VerticalRouter {
     const ctx = this.#stunContext;
     ctx.port = port;
     ctx.isFromAdmitted = false;
+    ctx.isImposter = false;
     const response = this.#stun.handle(bytes, from);
     if (this.#stun.stats().dropped !== undecodableBefore) {
       this.#drop('stun-undecodable', from);
+      return;
+    }
+    if (this.#isStunFromImposter()) {
+      this.#rejectImposter(from);
       return;
     }
     if (response === undefined) return;
@@ -212,6 +229,54 @@ export class VerticalRouter {
     return this.#stunContext.isFromAdmitted;
   }
 
+  #isStunFromImposter(): boolean {
+    return this.#stunContext.isImposter;
+  }
+
+  /**
+   * Names the relay's application participant and the addresses of its SPDP, SEDP and DATA sockets
+   * (spec §8.1, §8.3 step 7): it is admitted on sight, and its prefix from any other address is an
+   * imposter. `prefix` and the addresses are copied.
+   */
+  setApplicationParticipant(prefix: Uint8Array, addresses: Readonly<Record<RelayPortType, readonly TransportAddress[]>>): void {
+    this.#ap = { hex: toHex(prefix), addresses: { spdp: [...addresses.spdp], sedp: [...addresses.sedp], data: [...addresses.data] } };
+    this.#deps.clients.setApplicationParticipant(prefix);
+  }
+
+  /** The application participant's prefix (hex), once named. */
+  get applicationParticipant(): string | undefined {
+    return this.#ap?.hex;
+  }
+
+  /** spec §8.3 step 7: the application participant's prefix from an address that is not one of its sockets'. */
+  #isImposter(source: string, from: TransportAddress, port: RelayPortType): boolean {
+    const ap = this.#ap;
+    return ap !== undefined && source === ap.hex && !ap.addresses[port].some((a) => addressEquals(a, from));
+  }
+
+  #rejectImposter(from: TransportAddress): void {
+    this.#deps.clients.reject(from); // no-op unless rejectedAddressDurationMs > 0, as OpenDDS
+    this.#drop('imposter', from);
+    this.#log.warn('imposter of the application participant', { from: formatAddress(from) });
+  }
+
+  /**
+   * Step 6 with the application participant's share: on the transition to admitted, the cached SPDP
+   * goes to the application participant. @returns whether `prefix` was admitted by this call.
+   */
+  #admit(prefix: string): { readonly result: AdmissionResult; readonly isNew: boolean } {
+    const clients = this.#deps.clients;
+    const wasAdmitted = clients.isAdmittedHex(prefix);
+    const result = clients.admit(prefix);
+    const isNew = !wasAdmitted && result === 'admitted';
+    const ap = this.#ap;
+    if (isNew && ap !== undefined && prefix !== ap.hex) {
+      const spdp = clients.spdpMessage(prefix);
+      if (spdp !== undefined) for (const to of ap.addresses.spdp) this.#transmit('spdp', to, spdp);
+    }
+    return { result, isNew };
+  }
+
   #handleRtps(port: RelayPortType, bytes: Uint8Array, from: TransportAddress): void {
     let info: RoutingInfo;
     try {
@@ -225,8 +290,12 @@ export class VerticalRouter {
       this.#drop('unknown-source-prefix', from);
       return;
     }
-    const clients = this.#deps.clients;
     const source = toHex(info.source);
+    if (this.#isImposter(source, from, port)) { // step 7, checked before step 4 so an imposter records nothing
+      this.#rejectImposter(from);
+      return;
+    }
+    const clients = this.#deps.clients;
     const activity = clients.recordActivity(source, from, port); // step 4
     if (activity.isRefused) {
       this.#drop('too-many-ips', from);
@@ -234,7 +303,8 @@ export class VerticalRouter {
     }
     const isDirected = info.to.size > 0;
     if (port === 'spdp' && !isDirected) clients.cacheSpdpMessage(source, bytes); // step 5
-    if (clients.admit(source) !== 'admitted') { // step 6
+    const admission = this.#admit(source); // step 6
+    if (admission.result !== 'admitted') {
       this.#drop('not-admitted', from);
       return;
     }
@@ -242,24 +312,65 @@ export class VerticalRouter {
       this.#drop('unconfirmed-address', from);
       return;
     }
+    const ap = this.#ap;
+    const isMeta = port !== 'data';
+    if (ap !== undefined && isMeta && source === ap.hex) {
+      this.#routeFromApplicationParticipant(port, bytes, from, info);
+      return;
+    }
     this.#routed++;
     if (isDirected) this.#directed++;
     else this.#undirected++;
     // step 8: local targets = admitted participants sharing a partition with the source, restricted to
-    // `to` when directed, excluding the source; every known address of this port type.
+    // `to` when directed, excluding the source (and the application participant: step 7 below);
+    // every known (confirmed) address of this port type.
     const partitions = this.#deps.partitions;
     // Undirected: the partition index gives the matching participants; directed: check each destination.
     const candidates = isDirected ? info.to : partitions.matchingParticipants(source);
     let sent = 0;
     for (const target of candidates) {
-      if (target === source || !clients.isAdmittedHex(target)) continue;
+      if (target === source || target === ap?.hex || !clients.isAdmittedHex(target)) continue;
       if (isDirected && !partitions.sharesAPartition(source, target)) continue;
       for (const to of clients.addresses(target, port)) {
         this.#transmit(port, to, bytes);
         sent++;
       }
     }
-    if (this.#deps.relays !== undefined && !clients.isApplicationParticipant(source)) sent += this.#sendHorizontal(port, source, info, bytes);
+    // step 7: undirected SPDP/SEDP, or directed at the application participant, also goes to it
+    // (the SPDP that was just handed over on admission not twice).
+    if (ap !== undefined && isMeta && (!isDirected || info.to.has(ap.hex))) {
+      const isAdmissionSpdp = port === 'spdp' && !isDirected && admission.isNew;
+      if (!isAdmissionSpdp) {
+        for (const to of ap.addresses[port]) {
+          this.#transmit(port, to, bytes);
+          sent++;
+        }
+      }
+    }
+    // step 8, horizontal: not for the application participant's messages (step 7), nor for a message
+    // directed at it alone (the other relays have no such destination).
+    const isForApOnly = ap !== undefined && isDirected && info.to.size === 1 && info.to.has(ap.hex);
+    if (this.#deps.relays !== undefined && source !== ap?.hex && !isForApOnly) sent += this.#sendHorizontal(port, source, info, bytes);
+    if (sent === 0) this.#unrouted++;
+  }
+
+  /** step 7: SPDP/SEDP of the application participant must be directed and go to the destination clients, whatever their partitions. */
+  #routeFromApplicationParticipant(port: RelayPortType, bytes: Uint8Array, from: TransportAddress, info: RoutingInfo): void {
+    if (info.to.size === 0) {
+      this.#drop('application-participant-undirected', from);
+      return;
+    }
+    this.#routed++;
+    this.#directed++;
+    const clients = this.#deps.clients;
+    let sent = 0;
+    for (const target of info.to) {
+      if (target === this.#ap?.hex || !clients.isAdmittedHex(target)) continue;
+      for (const to of clients.addresses(target, port)) {
+        this.#transmit(port, to, bytes);
+        sent++;
+      }
+    }
     if (sent === 0) this.#unrouted++;
   }
 

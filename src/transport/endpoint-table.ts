@@ -127,21 +127,21 @@ export class EndpointTable {
    * Hands `s` to the endpoint(s) it is for.
    * @returns how many endpoints got it (0: counted by the caller as `no-endpoint`).
    */
-  route(source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined): number {
+  route(source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined, vendorId = 0): number {
     switch (s.kind) {
       case 'acknack': case 'nack-frag':
-        return this.#deliver(s.writerId, source, s, timestamp);
+        return this.#deliver(s.writerId, source, s, timestamp, vendorId);
       case 'data': case 'data-frag': case 'heartbeat': case 'heartbeat-frag': case 'gap': {
-        if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp);
+        if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp, vendorId);
         const matched = this.#readersOfRemoteWriter.get(`${this.#hexOf(source)}.${s.writerId >>> 0}`);
         if (matched !== undefined && matched.size > 0) {
-          if (matched.size === 1) for (const id of matched) return this.#deliver(id, source, s, timestamp);
+          if (matched.size === 1) for (const id of matched) return this.#deliver(id, source, s, timestamp, vendorId);
           let n = 0;
-          for (const id of [...matched]) n += this.#deliver(id, source, s, timestamp);
+          for (const id of [...matched]) n += this.#deliver(id, source, s, timestamp, vendorId);
           return n;
         }
         const peer = builtinPeerReader(s.writerId);
-        return peer === undefined ? 0 : this.#deliver(peer, source, s, timestamp);
+        return peer === undefined ? 0 : this.#deliver(peer, source, s, timestamp, vendorId);
       }
       case 'info-ts': case 'info-src': case 'info-dst': case 'info-reply': case 'info-reply-ip4': case 'pad': case 'unknown':
         return 0;
@@ -159,10 +159,10 @@ export class EndpointTable {
     return this.#lastSourceHex;
   }
 
-  #deliver(id: EntityId, source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined): number {
+  #deliver(id: EntityId, source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined, vendorId: number): number {
     const ep = this.#endpoints.get(id);
     if (ep === undefined) return 0;
-    ep.handler(source, s, timestamp);
+    ep.handler(source, s, timestamp, vendorId);
     return 1;
   }
 

@@ -38,6 +38,11 @@ export interface IceDriverEndpointInit {
   readonly turnServers?: readonly IceTurnServer[];
   /** Receives every datagram that is not STUN (RTPS, ChannelData, DTLS, other), with the socket it arrived on. */
   readonly onOtherDatagram?: (bytes: Uint8Array, from: TransportAddress, local: TransportAddress) => void;
+  /**
+   * Offered every STUN datagram before the agent; returning true consumes it (the RtpsRelay keepalive
+   * takes the answers to its own transactions, spec §3.5 / §6).
+   */
+  readonly onStunDatagram?: (bytes: Uint8Array, from: TransportAddress, local: TransportAddress) => boolean;
 }
 
 /** Events of the driver: the agent's events, as they happen. */
@@ -61,6 +66,7 @@ export class IceDriverError extends RtpsLibError {
 interface BoundEndpoint {
   readonly sockets: Map<string, DatagramSocket>;
   readonly onOther: IceDriverEndpointInit['onOtherDatagram'];
+  readonly onStun: IceDriverEndpointInit['onStunDatagram'];
 }
 
 export class IceDriver extends EventEmitter<IceDriverEvents> {
@@ -104,7 +110,7 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
     if (this.#endpoints.has(init.id)) throw new IceDriverError(`endpoint ${init.id} exists`);
     const ips = init.ips ?? this.#deps.network.interfaceAddresses().map((a) => a.ip);
     if (ips.length === 0) throw new InvalidConfigError(`ice.endpoint.${init.id}.ips`, 'no local address to bind');
-    const bound: BoundEndpoint = { sockets: new Map(), onOther: init.onOtherDatagram };
+    const bound: BoundEndpoint = { sockets: new Map(), onOther: init.onOtherDatagram, onStun: init.onStunDatagram };
     this.#endpoints.set(init.id, bound);
     try {
       for (const ip of ips) {
@@ -169,6 +175,18 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
   }
 
   /**
+   * Adds (or with `undefined` removes) a server-reflexive candidate of `endpointId` learned from
+   * `server` outside the agent (the RtpsRelay's answers, spec §6.4); see `IceAgent.setServerReflexiveAddress`.
+   * @returns whether the candidates changed.
+   */
+  setServerReflexiveAddress(endpointId: string, server: TransportAddress, address: TransportAddress | undefined): boolean {
+    if (this.#closed) return false;
+    const changed = this.agent.setServerReflexiveAddress(endpointId, server, address);
+    this.#after();
+    return changed;
+  }
+
+  /**
    * Sends application bytes (RTPS) from the endpoint's socket bound to `from`, or through the TURN
    * allocation when `from` is a relayed candidate. Returns false if it is neither.
    */
@@ -217,6 +235,7 @@ export class IceDriver extends EventEmitter<IceDriverEvents> {
       const [b, f, l] = relayed.kind === 'data' ? [relayed.bytes, relayed.from, relayed.local] : [bytes, from, local];
       if (classifyDatagram(b) === 'stun') {
         this.#stats.stunIn++;
+        if (bound.onStun?.(b, f, l) === true) return;
         this.agent.handleStun(endpointId, l, f, b);
         this.#after();
         return;

@@ -92,7 +92,8 @@ export class InMemoryTransport implements Transport {
       timers: deps.bus.timers,
       log: (deps.log ?? silentLogger).child('in-memory'),
       maxDatagramSize: this.maxDatagramSize,
-      deliver: (channel, destination, bytes) => this.#bus.carry(this, channel, destination, bytes),
+      // No relay on the bus: a datagram for the relay has nowhere to go.
+      deliver: (channel, destination, bytes) => destination !== 'relay' && this.#bus.carry(this, channel, destination, bytes),
       knowsParticipant: (_channel, prefix) => this.#remotes.has(toHex(prefix)),
     });
     deps.bus.join(this);

@@ -19,3 +19,8 @@ export {
 export { InMemoryBus, InMemoryTransport, type InMemoryBusInit, type InMemoryTransportDeps } from './in-memory-transport.js';
 export { selectAddresses, type AddressSelectionInput, type AddressSelectionRule } from './address-selection.js';
 export { DtlsClientNetwork, DtlsServerNetwork, DtlsSocket, type DtlsMode, type DtlsOptions, type DtlsStats, type DtlsTrust } from './dtls-network.js';
+export {
+  DATA_RELAY_KEEPALIVE_INIT, DEFAULT_RELAY_KEEPALIVE_INIT, encodeRelayKeepalive, RelayKeepalive, SPDP_RELAY_KEEPALIVE_INIT,
+  type RelayKeepaliveDeps, type RelayKeepaliveEvent, type RelayKeepaliveInit, type RelayKeepaliveStats, type RelayKeepaliveTarget,
+  type RelayKeepaliveTransmit,
+} from './relay-keepalive.js';

@@ -17,6 +17,7 @@
 import { addressEquals, formatAddress, type TransportAddress } from '../util/address.js';
 import type { Clock } from '../util/clock.js';
 import { DecodeError, InvalidConfigError } from '../util/errors.js';
+import { FibonacciSequence } from '../util/fibonacci-sequence.js';
 import type { Logger } from '../util/logger.js';
 import {
   attr, decodeStunMessage, encodeStunMessage, getMappedAddress, GuidPrefix, HEADER_LENGTH, StunMethod, TRANSACTION_ID_LENGTH,
@@ -24,43 +25,12 @@ import {
 } from '../stun/index.js';
 import { UNDERSTOOD_ATTRIBUTES } from '../ice/index.js';
 
+export { FibonacciSequence };
+
 /** Offset of the transaction id in a STUN header (RFC 5389 §6). */
 const TRANSACTION_ID_OFFSET = 8;
 /** RTPS GuidPrefix_t length (RTPS 2.3 §9.3.1.1). */
 const GUID_PREFIX_LENGTH = 12;
-
-/**
- * `DCPS::FibonacciSequence` as the spec lists its values (§6.2): after `set(f1)` the values are
- * f1, 2·f1, 3·f1, 5·f1, 8·f1, … each `advance(cap)` giving the next, capped at `cap`.
- */
-export class FibonacciSequence {
-  #current: number;
-  #previous: number;
-
-  constructor(f1: number) {
-    this.#current = f1;
-    this.#previous = f1;
-  }
-
-  /** The current value (ms). */
-  get(): number {
-    return this.#current;
-  }
-
-  /** Restarts at `f1` (the next values are 2·f1, 3·f1, …). */
-  set(f1: number): void {
-    this.#current = f1;
-    this.#previous = f1;
-  }
-
-  /** Moves to the next value, capped at `capMs`. */
-  advance(capMs: number): void {
-    // Both terms start at f1, so f1 is followed by 2·f1 (the spec's 200, 400, 600, 1000, …).
-    const next = this.#current + this.#previous;
-    this.#previous = this.#current;
-    this.#current = Math.min(next, capMs);
-  }
-}
 
 /** A datagram for the transport to send from this instance's socket. */
 export interface RelayKeepaliveTransmit {

@@ -5,8 +5,12 @@
  * (ephemeral) — over any {@link DatagramNetwork} (real UDP or simnet), and one timer. With ICE
  * (OpenDDS `UseIce`) the three sockets are endpoints of the process's {@link IceDriver}, so STUN and
  * RTPS share them (spec §3.5) and sends go to the ICE-selected address when there is one (§5.13).
+ * With an RtpsRelay (OpenDDS `UseRtpsRelay` / `RtpsRelayOnly`, spec §6) each socket runs a
+ * {@link RelayKeepalive} toward its relay port: STUN answers to its transactions are taken before ICE,
+ * and the relay's view of our address becomes a server-reflexive ICE candidate.
  * Packing, routing and the timer live in {@link TransportEngine}; this file does sockets and addresses.
  */
+import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IceAgentInfo, IceRemoteOptions } from '../ice/index.js';
 import type { EntityId, Guid, GuidPrefix, Locator } from '../rtps/index.js';
@@ -27,6 +31,9 @@ import type {
   LocalEndpointInit, RemoteParticipantInit, Transport, TransportChannel, TransportDropReason, TransportLocators, TransportStats,
 } from './transport.js';
 import { TransportEngine, TransportError } from './transport-engine.js';
+import type { RelayKeepaliveEvent, RelayKeepaliveInit, RelayKeepaliveStats } from './relay-keepalive.js';
+import { DATA_RELAY_KEEPALIVE_INIT, SPDP_RELAY_KEEPALIVE_INIT } from './relay-keepalive.js';
+import { RelayKeepaliveSet } from './relay-keepalive-set.js';
 
 /** A network that can open multicast receive sockets (`UdpNetwork` can; simnet cannot yet). */
 export interface MulticastNetwork extends DatagramNetwork {
@@ -82,6 +89,11 @@ export interface RtpsUdpTransportInit {
   readonly rtpsRelayOnly?: boolean;
   /** OpenDDS `receive_address_duration` (ms); default 5,000. */
   readonly receiveAddressDurationMs?: number;
+  /**
+   * Cadence of the relay keepalive per channel (spec §6.2); default SPDP and SEDP from 200 ms
+   * (SedpHeartbeatPeriod), DATA from 1 s (`heartbeat_period`), capped at 30 s.
+   */
+  readonly relayKeepalive?: PerChannel<RelayKeepaliveInit>;
 }
 
 type Defaulted = 'domainId' | 'maxParticipantId' | 'sedpPort' | 'dataPort' | 'multicastGroup' | 'maxDatagramSize' | 'useIce'
@@ -112,13 +124,18 @@ export interface RtpsUdpTransportDeps {
   readonly log: Logger;
   /** The process's ICE driver, when `useIce`. */
   readonly iceDriver?: IceDriver;
+  /** Random bytes for the relay keepalive's STUN transaction ids; default `crypto.randomBytes`. Seed it on simnet. */
+  readonly randomBytes?: (n: number) => Uint8Array;
 }
 
 /** Typed events (STYLE.md rule 12). */
 export interface RtpsUdpTransportEvents {
   /** Something was dropped and counted; `from` for receive-side drops. */
   dropped: [reason: TransportDropReason, channel: TransportChannel];
+  /** The relay keepalive of a channel learned, changed or lost our address as the relay sees it (spec §6.1). */
+  'relay-address': [channel: TransportChannel, event: RelayKeepaliveEvent];
 }
+
 
 /** One channel's sockets: raw, or the ICE driver's for one endpoint. */
 interface ChannelIo {
@@ -166,6 +183,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
   /** `channel|prefixhex` → where and when we last received from that participant on that channel. */
   readonly #lastReceive = new Map<string, { address: TransportAddress; atMs: number }>();
   #receivingChannel: TransportChannel = 'spdp';
+  readonly #relay: RelayKeepaliveSet;
 
   private constructor(deps: RtpsUdpTransportDeps, init: RtpsUdpTransportInit) {
     super();
@@ -188,6 +206,13 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
         if (this.listenerCount('dropped') > 0) this.emit('dropped', reason, this.#receivingChannel);
       },
     });
+    this.#relay = new RelayKeepaliveSet({
+      timers: deps.timers,
+      log: deps.log.child('relay-keepalive'),
+      randomBytes: deps.randomBytes ?? ((n: number): Uint8Array => new Uint8Array(cryptoRandomBytes(n))),
+      send: (channel, local, to, bytes) => { this.#io.get(channel)?.send(to, bytes, local); },
+      emit: (channel, e) => { this.#onRelayEvent(channel, e); },
+    });
   }
 
   /**
@@ -200,6 +225,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     const t = new RtpsUdpTransport(deps, init);
     try {
       await t.#bindAll(options.signal);
+      t.#startRelayKeepalives();
     } catch (err) {
       t.close();
       throw err;
@@ -248,6 +274,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       await driver.addEndpoint({
         id, ips, port, ...(stunServer === undefined ? {} : { stunServer }),
         onOtherDatagram: (bytes, from) => { this.#onDatagram(channel, bytes, from, true); },
+        onStunDatagram: (bytes, from, local) => this.#relay.handleStun(channel, local, bytes, from),
       }, signal === undefined ? {} : { signal });
       const locals = driver.localAddresses(id);
       return {
@@ -264,7 +291,8 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       for (const ip of ips) {
         const s = await this.#deps.network.bind(ip, port);
         sockets.push(s);
-        s.onDatagram((bytes, from) => { this.#onDatagram(channel, bytes, from, false); });
+        const local = s.localAddress;
+        s.onDatagram((bytes, from) => { this.#onDatagram(channel, bytes, from, false, local); });
         signal?.throwIfAborted();
       }
     } catch (err) {
@@ -289,11 +317,18 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     return this.#init.iceEndpointIds[channel] ?? DEFAULT_RTPS_UDP_TRANSPORT_INIT.iceEndpointIds[channel] ?? channel.toUpperCase();
   }
 
-  /** The demultiplexer (spec §3.5): RTPS → receiver; STUN → ICE (already taken by the driver); else count and drop. */
-  #onDatagram(channel: TransportChannel, bytes: Uint8Array, from: TransportAddress, viaIce: boolean): void {
+  /**
+   * The demultiplexer (spec §3.5): RTPS → receiver; STUN → the relay keepalive of the socket, else ICE
+   * (with ICE the driver offers it to the keepalive first); else count and drop.
+   */
+  #onDatagram(channel: TransportChannel, bytes: Uint8Array, from: TransportAddress, viaIce: boolean, local?: TransportAddress): void {
     if (this.#engine.isClosed) return;
     this.#receivingChannel = channel;
     const kind = classifyDatagram(bytes);
+    if (kind === 'stun' && local !== undefined && this.#relay.handleStun(channel, local, bytes, from)) {
+      this.#engine.countIn('stun');
+      return;
+    }
     if (kind !== 'rtps') {
       this.#engine.countIn(kind === 'stun' ? 'stun' : 'other');
       this.#engine.drop(kind === 'stun' && !viaIce ? 'stun-without-ice' : 'not-rtps');
@@ -306,12 +341,26 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     }
   }
 
-  /** Sends one packed datagram per §5.13 (SPDP: the announcement destinations). */
-  #deliver(channel: TransportChannel, destination: GuidPrefix | undefined, bytes: Uint8Array): boolean {
+  /** The relay address of `channel` when relay use is on (`UseRtpsRelay` or `RtpsRelayOnly`). */
+  #relayFor(channel: TransportChannel): TransportAddress | undefined {
+    return this.#init.useRtpsRelay || this.#init.rtpsRelayOnly ? this.#init.relayAddresses?.[channel] : undefined;
+  }
+
+  /**
+   * Sends one packed datagram per §5.13 (SPDP: the announcement destinations; `'relay'`: the
+   * channel's relay port, spec §6.3).
+   */
+  #deliver(channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, bytes: Uint8Array): boolean | 'suppressed' {
     const io = this.#io.get(channel);
     if (io === undefined) return false;
+    if (destination === 'relay') {
+      const relay = this.#relayFor(channel);
+      return relay !== undefined && io.send(relay, bytes, undefined);
+    }
     if (channel === 'spdp') {
-      const targets = destination === undefined ? this.#spdpAnnounceTargets() : this.#spdpDirectedTargets(destination);
+      // spec §6.3: under RtpsRelayOnly the periodic undirected announcement goes to the relay alone, on its own schedule.
+      if (destination === undefined && this.#init.rtpsRelayOnly) return 'suppressed';
+      const targets = destination === undefined ? this.#spdpAnnounceTargets() : this.#spdpDirectedViaRelay(destination);
       let n = 0;
       for (const to of targets) if (io.send(to, bytes, undefined)) n++;
       return n > 0;
@@ -342,19 +391,26 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     return n > 0;
   }
 
+  /** The periodic announcement's destinations; the relay gets its copies as `'relay'` transmits (spec §6.3). */
   #spdpAnnounceTargets(): TransportAddress[] {
     const out = new Map<string, TransportAddress>();
     const add = (a: TransportAddress): void => { out.set(formatAddress(a), a); };
     if (this.#multicastGroup !== undefined) add(this.#multicastGroup);
     for (const a of this.#init.spdpPeers ?? []) add(a);
     for (const r of this.#remotes.values()) for (const a of this.#spdpDirectedTargets(r.prefix)) add(a);
-    const relay = this.#init.relayAddresses?.spdp;
-    if (relay !== undefined && (this.#init.useRtpsRelay || this.#init.rtpsRelayOnly)) {
-      // RtpsRelayOnly suppresses multicast and directed sends (spec §6.3).
-      if (this.#init.rtpsRelayOnly) return [relay];
-      add(relay);
-    }
     return [...out.values()];
+  }
+
+  /**
+   * A directed SPDP datagram (INFO_DST): under RtpsRelayOnly to the relay alone; with UseRtpsRelay to
+   * the participant and through the relay (spec §6.3: a participant first heard through the relay is
+   * answered through it).
+   */
+  #spdpDirectedViaRelay(prefix: GuidPrefix): TransportAddress[] {
+    const relay = this.#relayFor('spdp');
+    if (relay === undefined) return this.#spdpDirectedTargets(prefix);
+    if (this.#init.rtpsRelayOnly) return [relay];
+    return [...this.#spdpDirectedTargets(prefix).filter((a) => !addressEquals(a, relay)), relay];
   }
 
   #spdpDirectedTargets(prefix: GuidPrefix): TransportAddress[] {
@@ -379,6 +435,61 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       defaultUnicast: loc('data'),
       defaultMulticast: [],
     };
+  }
+
+  /**
+   * Queues submessages of `from` (an SPDP entity: the SPDP relay schedule, spec §6.3) for the relay
+   * port of its channel, without INFO_DST. Dropped as `no-destination` when relay use is off.
+   */
+  sendToRelay(from: EntityId, submessages: ReliabilityTransmit['submessages']): void {
+    this.#engine.sendToRelay(from, submessages);
+  }
+
+  /** Whether relay use is on for `channel` (`UseRtpsRelay` or `RtpsRelayOnly`, and an address configured). */
+  usesRelay(channel: TransportChannel): boolean {
+    return this.#relayFor(channel) !== undefined;
+  }
+
+  /** Our address as the relay's port of `channel` last reported it (spec §6.1), per local socket. */
+  relayReflexiveAddresses(channel: TransportChannel): readonly TransportAddress[] {
+    return this.#relay.reflexiveAddresses(channel);
+  }
+
+  /** Counters of the relay keepalives of `channel`, one per local socket. */
+  relayKeepaliveStats(channel: TransportChannel): readonly RelayKeepaliveStats[] {
+    return this.#relay.stats(channel);
+  }
+
+  /**
+   * Restarts the relay keepalive cadence of every socket (spec §6.2: on enable, on relay configuration
+   * changes, when a new relay application participant is discovered).
+   */
+  resetRelayKeepalives(): void {
+    this.#relay.reset();
+  }
+
+  /** One keepalive per socket whose family matches its channel's relay address (loopback only toward a loopback relay). */
+  #startRelayKeepalives(): void {
+    for (const channel of ['spdp', 'sedp', 'data'] as const) {
+      const relay = this.#relayFor(channel);
+      const io = this.#io.get(channel);
+      if (relay === undefined || io === undefined) continue;
+      const preset = channel === 'data' ? DATA_RELAY_KEEPALIVE_INIT : SPDP_RELAY_KEEPALIVE_INIT;
+      const init = { ...preset, ...this.#init.relayKeepalive?.[channel] };
+      for (const local of io.locals) {
+        if (local.family === relay.family && isLoopback(local) === isLoopback(relay)) this.#relay.add(channel, local, relay, this.guidPrefix, init);
+      }
+      if (!this.#relay.has(channel)) {
+        throw new InvalidConfigError(`relayAddresses.${channel}`, `no local socket of the family of ${formatAddress(relay)} to reach it from`);
+      }
+    }
+  }
+
+  /** The relay's answer is a server-reflexive candidate of the channel's ICE endpoint (spec §6.4, PR #1895 "future work"). */
+  #onRelayEvent(channel: TransportChannel, e: RelayKeepaliveEvent): void {
+    const driver = this.#init.useIce ? this.#deps.iceDriver : undefined;
+    driver?.setServerReflexiveAddress(this.#iceId(channel), e.relay, e.type === 'address-unset' ? undefined : e.address);
+    if (this.listenerCount('relay-address') > 0) this.emit('relay-address', channel, e);
   }
 
   /** The bound unicast addresses of a channel. */
@@ -474,6 +585,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
   /** Closes every socket (and ICE endpoint) and the timer; nothing runs afterwards. Idempotent. */
   close(): void {
     this.#engine.close();
+    this.#relay.close();
     for (const io of this.#io.values()) io.close();
     this.#io.clear();
     this.#multicastSocket?.close();

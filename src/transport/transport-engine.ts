@@ -32,9 +32,10 @@ export interface TransportEngineDeps {
   readonly vendorId?: number;
   /**
    * Sends one packed datagram of `channel` to participant `destination` (undefined: the SPDP
-   * announcement destinations). Returns false when there was nowhere to send it.
+   * announcement destinations; `'relay'`: the channel's RtpsRelay port). Returns false when there was
+   * nowhere to send it, `'suppressed'` when sending nowhere was intended (RtpsRelayOnly).
    */
-  readonly deliver: (channel: TransportChannel, destination: GuidPrefix | undefined, datagram: Uint8Array) => boolean;
+  readonly deliver: (channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, datagram: Uint8Array) => boolean | 'suppressed';
   /** Whether transmits to `prefix` on `channel` have a chance to go anywhere (a registered participant). */
   readonly knowsParticipant: (channel: TransportChannel, prefix: GuidPrefix) => boolean;
   /** Reports a drop (the facade emits it); called after counting. */
@@ -43,7 +44,7 @@ export interface TransportEngineDeps {
 
 interface Queue {
   readonly channel: TransportChannel;
-  readonly destination: GuidPrefix | undefined;
+  readonly destination: GuidPrefix | 'relay' | undefined;
   readonly transmits: (readonly Submessage[])[];
 }
 
@@ -109,13 +110,23 @@ export class TransportEngine {
     if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
   }
 
-  /** Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement destinations). */
-  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | undefined, submessages: readonly Submessage[]): void {
+  /** Queues submessages of `from`'s channel for the RtpsRelay port of that channel (no INFO_DST; spec §6.3). */
+  sendToRelay(from: EntityId, submessages: readonly Submessage[]): void {
+    if (this.#isClosed) return;
+    this.#enqueue(this.endpoints.get(from)?.channel ?? 'data', 'relay', 'relay', submessages);
+    if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
+  }
+
+  /**
+   * Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement
+   * destinations, 'relay' for the relay port).
+   */
+  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, submessages: readonly Submessage[]): void {
     let byDestination = this.#queues.get(channel);
     if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
     let q = byDestination.get(hex);
     if (q === undefined) {
-      byDestination.set(hex, (q = { channel, destination: destination?.slice(), transmits: [] }));
+      byDestination.set(hex, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), transmits: [] }));
       this.#queued++;
     }
     q.transmits.push(submessages);
@@ -132,11 +143,13 @@ export class TransportEngine {
     this.#queued = 0;
     for (const q of queues) {
       const outcome = { failed: 0 };
-      const r = packDatagrams(this.#header, q.destination, q.transmits, this.#deps.maxDatagramSize, (bytes) => {
-        if (this.#deps.deliver(q.channel, q.destination, bytes)) {
+      const dst = q.destination === 'relay' ? undefined : q.destination;
+      const r = packDatagrams(this.#header, dst, q.transmits, this.#deps.maxDatagramSize, (bytes) => {
+        const sent = this.#deps.deliver(q.channel, q.destination, bytes);
+        if (sent === true) {
           this.#stats.datagramsOut++;
           this.#stats.bytesOut += bytes.length;
-        } else {
+        } else if (sent === false) {
           outcome.failed++;
         }
       }, this.#writer);
@@ -159,11 +172,12 @@ export class TransportEngine {
       this.drop('own');
       return undefined;
     }
+    const vendorId = ((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0); // RTPS header: "RTPS", version (2), vendor id (2)
     this.#depth++;
     try {
       const r = receiveRtpsMessage(bytes, (src, _dst, s, ts) => {
         this.#stats.submessagesIn++;
-        if (this.endpoints.route(src, s, ts) === 0) this.drop('no-endpoint');
+        if (this.endpoints.route(src, s, ts, vendorId) === 0) this.drop('no-endpoint');
       }, { localPrefix: this.#header.guidPrefix });
       if (r.kind === 'malformed') {
         this.drop('malformed');

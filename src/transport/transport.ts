@@ -27,7 +27,8 @@ export const TRANSPORT_CHANNELS: readonly TransportChannel[] = Object.freeze(['s
  * the datagram: copy what you keep. Matches `RtpsReader.handleSubmessage` / `RtpsWriter.handleSubmessage`.
  * Must not call back into the transport's receive path (sending is fine: it is queued).
  */
-export type EndpointHandler = (sourcePrefix: GuidPrefix, submessage: Submessage, sourceTimestamp: RtpsTime | undefined) => void;
+/** `vendorId`: the RTPS header's (decides which vendor-specific parameters a payload decoder interprets). */
+export type EndpointHandler = (sourcePrefix: GuidPrefix, submessage: Submessage, sourceTimestamp: RtpsTime | undefined, vendorId: number) => void;
 
 /** A sans-I/O core whose deadlines the transport serves with its one timer (STYLE.md rule 5). */
 export interface ScheduledCore {

@@ -12,10 +12,19 @@ describe('cli/nat-demo (the README\'s first command)', function () {
     expect(r.dataSelectedMs).to.be.a('number');
   });
 
-  it('symmetric behind symmetric: reported as not reachable without the relay, nothing delivered', async () => {
+  it('symmetric behind symmetric: no direct pair, every sample through the relay, in order', async () => {
     const r = await runNatPair('symmetric', 'symmetric', { samples: 10 });
-    expect(r.delivered).to.equal(0);
+    expect(r.delivered).to.equal(10);
+    expect(r.inOrder).to.equal(true);
     expect(r.path).to.equal(undefined);
+    expect(r.relayed).to.equal(true);
+  });
+
+  it('port-restricted behind port-restricted: the first samples through the relay, then the direct pair', async () => {
+    const r = await runNatPair('port-restricted', 'port-restricted', { samples: 50 });
+    expect(r.relayed).to.equal(true);
+    expect(r.firstSampleMs!).to.be.lessThan(r.dataSelectedMs!);
+    expect(r.delivered).to.equal(50);
   });
 
   it('is deterministic: the same pair gives the same virtual timings', async () => {

@@ -1,7 +1,8 @@
 /**
  * `rtps-ice relay` as a child process on 127.0.0.1: it answers STUN on its vertical ports (success
  * with XOR-MAPPED-ADDRESS, 400 without FINGERPRINT), serves /healthcheck, prints statistics lines,
- * and SIGTERM stops it cleanly (exit 0, nothing left bound). Bad command lines exit 2.
+ * and SIGTERM stops it cleanly (exit 0, nothing left bound); its application participant discovers a
+ * participant that uses the relay. Bad command lines exit 2.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createSocket } from 'node:dgram';
@@ -10,6 +11,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect } from 'chai';
 import { parseRelayArgs } from '../../src/cli/relay-command.js';
+import { DomainParticipant } from '../../src/dds/index.js';
+import { RealTimerService, UdpNetwork } from '../../src/transport/index.js';
+import { silentLogger } from '../../src/util/logger.js';
 import { decodeStunMessage, ErrorCode, getAttribute, XorMappedAddress } from '../../src/stun/index.js';
 import { InvalidConfigError } from '../../src/util/errors.js';
 import { stunRequest } from '../relay/relay-fixtures.js';
@@ -119,7 +123,9 @@ describe('cli/relay-command', function () {
       const res = await fetch(`http://127.0.0.1:${http}/healthcheck`);
       expect(res.status).to.equal(200);
       await res.text();
-      await relay.waitFor(/^relay cli-relay statistics: .*stun_answers=4/, 10_000);
+      // 4 answers to this test; the application participant's relay keepalives draw more.
+      await relay.waitFor(/^relay cli-relay statistics: .*stun_answers=(\d+)/, 10_000);
+      expect(Math.max(...relay.lines.map((l) => Number(/stun_answers=(\d+)/.exec(l)?.[1] ?? 0)))).to.be.at.least(4);
     } finally {
       relay.child.kill('SIGTERM');
       // Bounded: a relay that ignored SIGTERM is killed (and the test fails on its exit code).
@@ -132,6 +138,46 @@ describe('cli/relay-command', function () {
     const sock = createSocket('udp4');
     await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(base, '127.0.0.1', resolve); });
     sock.close();
+  });
+
+  it('runs the application participant (-ApplicationDomain): it discovers a participant that uses the relay (RtpsRelayOnly)', async () => {
+    const base = 30_000 + Math.floor(Math.random() * 2000) * 10;
+    const domain = 100 + Math.floor(Math.random() * 100);
+    const relay = run([
+      '-Id', 'cli-ap', '-VerticalAddress', `127.0.0.1:${base}`, '-HorizontalAddress', `127.0.0.1:${base + 3}`,
+      '-MetaDiscoveryAddress', '127.0.0.1:0', '-RelayDomain', String(domain - 60), '-ApplicationDomain', String(domain), '-LogRelayStatistics', '1',
+    ]);
+    const network = new UdpNetwork({ log: silentLogger }, { includeLoopback: true });
+    const timers = new RealTimerService({ log: silentLogger });
+    let p: DomainParticipant | undefined;
+    try {
+      const started = await relay.waitFor(/^relay cli-ap started: .* application domain \d+ application participant [0-9a-f]{24}$/, 30_000);
+      const apPrefix = /application participant ([0-9a-f]{24})$/.exec(started)?.[1];
+      p = await DomainParticipant.create({
+        domainId: domain, network, timers, ips: ['127.0.0.1'], multicast: false, log: silentLogger,
+        config: {
+          rtpsDiscovery: { spdpRtpsRelayAddress: `127.0.0.1:${base}`, sedpRtpsRelayAddress: `127.0.0.1:${base + 1}`, rtpsRelayOnly: true },
+          transport: { dataRtpsRelayAddress: `127.0.0.1:${base + 2}`, rtpsRelayOnly: true },
+        },
+      });
+      const participant = p;
+      await relay.waitFor(/^relay cli-ap statistics: .*admitted=2 .*ap_clients=1 /, 30_000);
+      // And the participant sees the relay's application participant (PID 0xB006), through the relay.
+      const deadline = Date.now() + 10_000;
+      while (!participant.discoveredParticipants().some((x) => x.isRtpsRelayApplicationParticipant === true) && Date.now() < deadline) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+      expect(participant.discoveredParticipants().filter((x) => x.isRtpsRelayApplicationParticipant === true).map((x) => Buffer.from(x.guidPrefix).toString('hex')))
+        .to.deep.equal([apPrefix]);
+    } finally {
+      await p?.close();
+      timers.close();
+      await network.close();
+      relay.child.kill('SIGTERM');
+      const killer = setTimeout(() => { relay.child.kill('SIGKILL'); }, 15_000);
+      void relay.exit.then(() => { clearTimeout(killer); });
+    }
+    expect(await relay.exit).to.equal(0);
   });
 
   it('two relays on 127.0.0.1 find each other in the relay domain (-DCPSConfigFile with SpdpSendAddrs)', async () => {

@@ -74,7 +74,7 @@ export class DiscoveryNet {
     }, opts.sedp);
     const spdp = new SpdpCore({
       guidPrefix: prefix, clock: this.clock, log: silentLogger,
-      send: (t) => { this.#send(node, 'spdp', t.to, t.submessages); },
+      send: (t) => { if (t.to !== 'relay') this.#send(node, 'spdp', t.to, t.submessages); },
       emit: (e) => { spdpEvents.push(e); sedp.handleSpdpEvent(e); },
     }, opts.spdp);
     node = { n, prefix, spdp, sedp, spdpEvents, sedpEvents, isSilent: false, sent: 0 };

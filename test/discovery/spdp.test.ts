@@ -39,6 +39,51 @@ describe('discovery/SpdpCore', () => {
     expect(sent.map((s) => s.t.to)).to.deep.equal(Array(8).fill('announce'));
   });
 
+  it('relay (spec §6.3): announces to the relay at once, then 200, 400, 600, 1000, 1600, 2600 ms … capped; a new relay application participant restarts it', () => {
+    const clock = new ManualClock();
+    const relayAt: number[] = [];
+    const spdp = new SpdpCore({
+      guidPrefix: prefixOf(1), clock, log: silentLogger, emit: () => undefined,
+      send: (t) => { if (t.to === 'relay') relayAt.push(clock.now()); },
+    }, { relaySendPeriodMs: 3_000, relayInitialPeriodMs: 200 });
+    const runUntil = (end: number): void => {
+      for (let d = spdp.nextDeadline(); d !== undefined && d <= end; d = spdp.nextDeadline()) {
+        clock.set(Math.max(d, clock.now()));
+        spdp.handleTimeout();
+      }
+      clock.set(end);
+    };
+    runUntil(10_000);
+    // Gaps 200, 400, 600, 1000, 1600, 2600, then capped at 3000.
+    expect(relayAt).to.deep.equal([0, 200, 600, 1200, 2200, 3800, 6400, 9400]);
+    const other = new SpdpCore({ guidPrefix: prefixOf(9), clock, log: silentLogger, emit: () => undefined, send: () => undefined },
+      { isRtpsRelayApplicationParticipant: true, undirected: false });
+    expect(other.localData.isRtpsRelayApplicationParticipant).to.equal(true);
+    relayAt.length = 0;
+    spdp.handleParticipantData(other.localData);
+    runUntil(10_700);
+    expect(relayAt, 'sent at once and restarted from 200 ms').to.deep.equal([10_000, 10_200, 10_600]);
+    expect(spdp.relayApplicationParticipant).to.equal(toHex(prefixOf(9)));
+    spdp.close();
+  });
+
+  it('undirected: false (the relay application participant): each announcement goes directed to every known participant, nothing undirected, no relay schedule', () => {
+    const clock = new ManualClock();
+    const sent: SpdpTransmit[] = [];
+    const spdp = new SpdpCore({ guidPrefix: prefixOf(1), clock, log: silentLogger, emit: () => undefined, send: (t) => sent.push(t) },
+      { undirected: false, relaySendPeriodMs: 30_000, replyToNewParticipants: false });
+    spdp.handleTimeout();
+    expect(sent, 'nobody known yet: nothing to send').to.deep.equal([]);
+    const peers = [2, 3].map((n) => new SpdpCore({ guidPrefix: prefixOf(n), clock, log: silentLogger, emit: () => undefined, send: () => undefined }));
+    for (const p of peers) spdp.handleParticipantData(p.localData);
+    clock.set(spdp.nextDeadline()!);
+    spdp.handleTimeout();
+    expect(sent.map((t) => (typeof t.to === 'string' ? t.to : toHex(t.to))).sort()).to.deep.equal([toHex(prefixOf(2)), toHex(prefixOf(3))].sort());
+    sent.length = 0;
+    spdp.close();
+    expect(sent.map((t) => (typeof t.to === 'string' ? t.to : toHex(t.to))).sort(), 'the dispose too').to.deep.equal([toHex(prefixOf(2)), toHex(prefixOf(3))].sort());
+  });
+
   it('rejects a resend period not shorter than the lease', () => {
     expect(() => new SpdpCore({ guidPrefix: prefixOf(1), clock: new ManualClock(), log: silentLogger, emit: () => undefined, send: () => undefined },
       { leaseDurationMs: 10_000, resendPeriodMs: 10_000 })).to.throw(InvalidConfigError);

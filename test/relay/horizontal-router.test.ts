@@ -50,10 +50,17 @@ describe('relay/horizontal-router and the vertical side\'s horizontal fan-out', 
 
   it('never sends the application participant\'s messages horizontally (spec §8.3 step 7)', () => {
     const s = setup();
-    s.clients.setApplicationParticipant(prefixOf(1));
+    // The one notion of the application participant: named to the router (which tells the client table).
+    s.v.setApplicationParticipant(prefixOf(1), { spdp: [addr('198.51.100.1', 1)], sedp: [addr('198.51.100.1', 2)], data: [addr('198.51.100.1', 3)] });
     join(s, 1, ['p']);
+    join(s, 2, ['p']);
     s.hsent.length = 0;
     s.v.handle('data', rtps(prefixOf(1)), addr('198.51.100.1', 3));
+    s.v.handle('sedp', rtps(prefixOf(1), [prefixOf(9)]), addr('198.51.100.1', 2));
+    expect(s.hsent).to.deep.equal([]);
+    expect(s.v.stats().sentDatagrams, 'its DATA still reaches local client 2').to.be.at.least(1);
+    // A client's SEDP directed at the application participant alone stays on this relay too.
+    s.v.handle('sedp', rtps(prefixOf(2), [prefixOf(1)]), addr('198.51.100.2', 2));
     expect(s.hsent).to.deep.equal([]);
   });
 
