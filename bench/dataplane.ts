@@ -19,6 +19,9 @@
  * holding only `lo` (created and removed here); otherwise on the host's loopback with a domain id
  * derived from the pid.
  *
+ * Round trips also run a bare `node:dgram` ping-pong of the same size between two processes in the
+ * same place (`against: { 'node-dgram': … }`): the floor any Node.js stack starts from.
+ *
  * Usage: `npx tsx bench/dataplane.ts [--json] [--seconds N] [--sizes 64,1024,65536] [--no-ddsperf]
  * [--max-message-size 14720]`
  * (children: `--role pub|sub|ping|pong`).
@@ -72,7 +75,49 @@ function percentile(sorted: readonly number[], p: number): number {
 
 // ---- child roles ----
 
+/**
+ * The floor of any Node.js stack: a bare `node:dgram` ping-pong of `size` octets between two
+ * processes, on the same loopback (no RTPS, no DDS). `raw-pong` echoes from port 7399 + domain;
+ * `raw-ping` measures as `ping` does.
+ */
+async function rawChild(role: string): Promise<void> {
+  const { createSocket } = await import('node:dgram');
+  const size = Number(arg('size'));
+  const seconds = Number(arg('seconds'));
+  const port = 17_000 + Number(arg('domain'));
+  const socket = createSocket('udp4');
+  if (role === 'raw-pong') {
+    socket.on('message', (m, r) => { socket.send(m, r.port, r.address); });
+    await new Promise<void>((r) => { socket.bind(port, '127.0.0.1', r); });
+    report({ event: 'ready' });
+    await sleep((seconds + 5) * 1000);
+    report({ event: 'result' });
+    socket.close();
+    return;
+  }
+  await new Promise<void>((r) => { socket.bind(0, '127.0.0.1', r); });
+  const payload = new Uint8Array(Math.min(size, 65_000));
+  const rtts: number[] = [];
+  const start = performance.now();
+  const end = start + seconds * 1000;
+  await new Promise<void>((done) => {
+    let t = 0;
+    const send = (): void => { t = performance.now(); socket.send(payload, port, '127.0.0.1'); };
+    socket.on('message', () => {
+      const now = performance.now();
+      if (t - start >= 1000) rtts.push((now - t) * 1000);
+      if (now < end) send();
+      else done();
+    });
+    send();
+  });
+  socket.close();
+  rtts.sort((a, b) => a - b);
+  report({ event: 'result', roundtrips: rtts.length, medianUs: percentile(rtts, 0.5), p99Us: percentile(rtts, 0.99) });
+}
+
 async function child(role: string): Promise<void> {
+  if (role.startsWith('raw-')) { await rawChild(role); return; }
   const domainId = Number(arg('domain'));
   const size = Number(arg('size'));
   const seconds = Number(arg('seconds'));
@@ -198,7 +243,9 @@ function startChild(role: string, domain: number, size: number, seconds: number,
   return { ready, result, kill };
 }
 
-async function ours(size: number, seconds: number, domain: number, ns: DdsNetns | undefined): Promise<{ samplesPerSec: number; medianUs: number; p99Us: number; lostOrBad: number }> {
+async function ours(size: number, seconds: number, domain: number, ns: DdsNetns | undefined): Promise<{
+  samplesPerSec: number; medianUs: number; p99Us: number; lostOrBad: number; rawMedianUs: number; rawP99Us: number;
+}> {
   const sub = startChild('sub', domain, size, seconds, ns);
   await sub.ready;
   const pub = startChild('pub', domain, size, seconds, ns);
@@ -217,11 +264,20 @@ async function ours(size: number, seconds: number, domain: number, ns: DdsNetns 
   const pong = startChild('pong', domain, size, seconds, ns);
   await pong.ready;
   const ping = startChild('ping', domain, size, seconds, ns);
+  let r: ChildResult;
   try {
-    const [r] = await Promise.all([ping.result, pong.result]);
-    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad };
+    [r] = await Promise.all([ping.result, pong.result]);
   } finally {
     await Promise.all([ping.kill(), pong.kill()]);
+  }
+  const rawPong = startChild('raw-pong', domain, size, Math.min(seconds, 3), ns);
+  await rawPong.ready;
+  const rawPing = startChild('raw-ping', domain, size, Math.min(seconds, 3), ns);
+  try {
+    const [raw] = await Promise.all([rawPing.result]);
+    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad, rawMedianUs: raw['medianUs'] as number, rawP99Us: raw['p99Us'] as number };
+  } finally {
+    await Promise.all([rawPing.kill(), rawPong.kill()]);
   }
 }
 
@@ -243,12 +299,17 @@ async function main(): Promise<void> {
       const cy = (v: number | undefined): { against?: Record<string, number> } => (v === undefined ? {} : { against: { cyclonedds: Math.round(v * 10) / 10 } });
       results.push({ suite: 'dataplane', metric: `throughput.${n}.samplesPerSec`, unit: 'samples/s', value: Math.round(o.samplesPerSec), ...cy(t?.samplesPerSec) });
       results.push({ suite: 'dataplane', metric: `throughput.${n}.MBps`, unit: 'MB/s', value: Math.round((o.samplesPerSec * size) / 1e5) / 10, ...cy(t?.mbytesPerSec) });
-      results.push({ suite: 'dataplane', metric: `rtt.${n}.median`, unit: 'us', value: Math.round(o.medianUs * 10) / 10, ...cy(l?.medianUs) });
-      results.push({ suite: 'dataplane', metric: `rtt.${n}.p99`, unit: 'us', value: Math.round(o.p99Us * 10) / 10, ...cy(l?.p99Us) });
+      // `node-dgram` is the floor of any Node.js implementation on this machine: bare sockets, same size.
+      const withFloor = (v: number | undefined, floor: number): { against: Record<string, number> } => ({
+        against: { ...(v !== undefined && { cyclonedds: Math.round(v * 10) / 10 }), 'node-dgram': Math.round(floor * 10) / 10 },
+      });
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.median`, unit: 'us', value: Math.round(o.medianUs * 10) / 10, ...withFloor(l?.medianUs, o.rawMedianUs) });
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.p99`, unit: 'us', value: Math.round(o.p99Us * 10) / 10, ...withFloor(l?.p99Us, o.rawP99Us) });
       if (t !== undefined && l !== undefined) {
         results.push({ suite: 'dataplane', metric: `ratio.${n}.throughput`, unit: 'ours/cyclone', value: Math.round((o.samplesPerSec / t.samplesPerSec) * 1000) / 1000 });
         results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedian`, unit: 'ours/cyclone', value: Math.round((o.medianUs / l.medianUs) * 100) / 100 });
       }
+      results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedianVsNodeDgram`, unit: 'ours/node-dgram', value: Math.round((o.medianUs / o.rawMedianUs) * 100) / 100 });
       if (o.lostOrBad !== 0) results.push({ suite: 'dataplane', metric: `throughput.${n}.lostOrOutOfOrder`, unit: 'samples', value: o.lostOrBad });
     }
   } finally {
