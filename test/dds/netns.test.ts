@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { listNamespaces, NetnsLab, requireLab, type LabProcess, type LabSide } from '../support/netns-lab.js';
+import { listNamespaces, NetnsLab, requireLab, waitForLabEvent, type LabSide } from '../support/netns-lab.js';
 import { extractData } from '../support/extract-data.js';
 import { readUdpPackets } from '../support/pcap.js';
 
@@ -22,30 +22,6 @@ const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-clie
 const N = 1000;
 const SPDP_PORT = 7410; // domain 0, participant 0 (OpenDDS port formula)
 const RUNNER = fileURLToPath(new URL('./netns-runner.ts', import.meta.url));
-
-type Line = Readonly<Record<string, unknown>>;
-
-function lines(p: LabProcess): Line[] {
-  const out: Line[] = [];
-  for (const l of p.stdout().split('\n')) {
-    if (!l.startsWith('{')) continue;
-    try { out.push(JSON.parse(l) as Line); } catch { /* partial line */ }
-  }
-  return out;
-}
-
-async function waitFor(p: LabProcess, event: string, ms: number): Promise<Line> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const l = lines(p).find((x) => x['event'] === event);
-    if (l !== undefined) return l;
-    const t = lines(p).find((x) => x['event'] === 'timeout');
-    if (t !== undefined || p.child.exitCode !== null || Date.now() > end) {
-      throw new Error(`no ${event} within ${ms} ms; stdout:\n${p.stdout().slice(-3000)}\nstderr:\n${p.stderr().slice(-3000)}`);
-    }
-    await new Promise((r) => { setTimeout(r, 50); });
-  }
-}
 
 describe(`dds/DomainParticipant through two port-restricted kernel NATs, coturn as STUN server (root; \`${INSTALL}\`)`, function () {
   this.timeout(180_000);
@@ -85,9 +61,9 @@ describe(`dds/DomainParticipant through two port-restricted kernel NATs, coturn 
     const reader = l.spawn('hostB', [process.execPath, '--import', 'tsx', RUNNER, argsOf('reader', 'B', 'A')], { stdin: 'pipe' });
     const writer = l.spawn('hostA', [process.execPath, '--import', 'tsx', RUNNER, argsOf('writer', 'A', 'B')], { stdin: 'pipe' });
     try {
-      const readerReady = await waitFor(reader, 'ready', 20_000);
-      const w = await waitFor(writer, 'done', 120_000);
-      const r = await waitFor(reader, 'done', 30_000);
+      const readerReady = await waitForLabEvent(reader, 'ready', 20_000);
+      const w = await waitForLabEvent(writer, 'done', 120_000);
+      const r = await waitForLabEvent(reader, 'done', 30_000);
       const totalMs = performance.now() - t0;
       expect(r['received'], 'received').to.equal(N);
       expect(r['bad'], 'lost / duplicated / out of order').to.equal(0);

@@ -12,7 +12,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { listNamespaces, NetnsLab, requireLab, type LabProcess } from '../support/netns-lab.js';
+import { labLines, listNamespaces, NetnsLab, requireLab, waitForLabEvent, type LabProcess } from '../support/netns-lab.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const N = 500;
@@ -32,30 +32,6 @@ s.on('message', (m, r) => {
 s.bind(Number(port), ip, () => console.log('listening'));
 setTimeout(() => process.exit(0), 90000);
 `;
-
-type Line = Readonly<Record<string, unknown>>;
-
-function lines(p: LabProcess): Line[] {
-  const out: Line[] = [];
-  for (const l of p.stdout().split('\n')) {
-    if (!l.startsWith('{')) continue;
-    try { out.push(JSON.parse(l) as Line); } catch { /* partial line */ }
-  }
-  return out;
-}
-
-async function waitFor(p: LabProcess, event: string, ms: number): Promise<Line> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const l = lines(p).find((x) => x['event'] === event);
-    if (l !== undefined) return l;
-    const t = lines(p).find((x) => x['event'] === 'timeout');
-    if (t !== undefined || p.child.exitCode !== null || Date.now() > end) {
-      throw new Error(`no ${event} within ${ms} ms; stdout:\n${p.stdout().slice(-3000)}\nstderr:\n${p.stderr().slice(-3000)}`);
-    }
-    await new Promise((r) => { setTimeout(r, 50); });
-  }
-}
 
 describe(`dds/DomainParticipant over coturn relayed candidates, two symmetric kernel NATs (root; \`${INSTALL}\`)`, function () {
   this.timeout(180_000);
@@ -91,11 +67,11 @@ describe(`dds/DomainParticipant over coturn relayed candidates, two symmetric ke
       for (let i = 0; i < 40 && !reflector.stdout().includes('listening'); i++) await new Promise((r) => { setTimeout(r, 50); });
       reader = l.spawn('hostB', [process.execPath, '--import', 'tsx', RUNNER, argsOf('reader', 'B')], { stdin: 'pipe' });
       writer = l.spawn('hostA', [process.execPath, '--import', 'tsx', RUNNER, argsOf('writer', 'A')], { stdin: 'pipe' });
-      const w = await waitFor(writer, 'done', 120_000);
-      const r = await waitFor(reader, 'done', 30_000);
+      const w = await waitForLabEvent(writer, 'done', 120_000);
+      const r = await waitForLabEvent(reader, 'done', 30_000);
       expect(r['received'], 'received').to.equal(N);
       expect(r['bad'], 'lost / duplicated / out of order').to.equal(0);
-      for (const p of [writer, reader]) expect(lines(p).filter((e) => e['event'] === 'turn-failed'), 'TURN failures').to.deep.equal([]);
+      for (const p of [writer, reader]) expect(labLines(p).filter((e) => e['event'] === 'turn-failed'), 'TURN failures').to.deep.equal([]);
       type Path = { localType: string; local: string; remote: string } | null;
       const wp = w['paths'] as Record<string, Path>;
       const rp = r['paths'] as Record<string, Path>;

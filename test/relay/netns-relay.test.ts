@@ -19,44 +19,20 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { listNamespaces, NetnsLab, requireLab, type LabProcess, type NatMode } from '../support/netns-lab.js';
+import { labLines, listNamespaces, NetnsLab, requireLab, waitForLabEvent, type LabLine, type LabProcess, type NatMode } from '../support/netns-lab.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const RUNNER = fileURLToPath(new URL('./netns-relay-runner.ts', import.meta.url));
 const RELAY_IP = '198.51.100.131';
 const DOMAIN = 41;
 
-type Line = Readonly<Record<string, unknown>>;
-
-function lines(p: LabProcess): Line[] {
-  const out: Line[] = [];
-  for (const l of p.stdout().split('\n')) {
-    if (!l.startsWith('{')) continue;
-    try { out.push(JSON.parse(l) as Line); } catch { /* partial line */ }
-  }
-  return out;
-}
-
-async function waitFor(p: LabProcess, event: string, ms: number, after = 0): Promise<Line> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const l = lines(p).slice(after).find((x) => x['event'] === event);
-    if (l !== undefined) return l;
-    const t = lines(p).find((x) => x['event'] === 'timeout');
-    if (t !== undefined || p.child.exitCode !== null || Date.now() > end) {
-      throw new Error(`no ${event} within ${ms} ms; stdout:\n${p.stdout().slice(-3000)}\nstderr:\n${p.stderr().slice(-3000)}`);
-    }
-    await new Promise((r) => { setTimeout(r, 50); });
-  }
-}
-
-async function relayStats(relay: LabProcess): Promise<Line> {
-  const n = lines(relay).length;
+async function relayStats(relay: LabProcess): Promise<LabLine> {
+  const n = labLines(relay).length;
   relay.child.stdin?.write('stats\n');
-  return waitFor(relay, 'stats', 5_000, n);
+  return waitForLabEvent(relay, 'stats', 5_000, n);
 }
 
-function rtpsInAt(stats: Line, port: number): number {
+function rtpsInAt(stats: LabLine, port: number): number {
   return (stats['rtpsIn'] as Record<string, number>)[String(port)] ?? 0;
 }
 
@@ -106,11 +82,11 @@ labSuite('sym', 'sym', `relay client through two symmetric kernel NATs, our Rtps
     let writer: LabProcess | undefined;
     let reader: LabProcess | undefined;
     try {
-      await waitFor(relay, 'ready', 20_000);
+      await waitForLabEvent(relay, 'ready', 20_000);
       reader = spawnClient(l, 'reader', 'B', 'only', false, N);
       writer = spawnClient(l, 'writer', 'A', 'only', false, N);
-      const w = await waitFor(writer, 'done', 150_000);
-      const r = await waitFor(reader, 'done', 30_000);
+      const w = await waitForLabEvent(writer, 'done', 150_000);
+      const r = await waitForLabEvent(reader, 'done', 30_000);
       expect(r['received'], 'received').to.equal(N);
       expect(r['bad'], 'lost / duplicated / out of order').to.equal(0);
       const stats = await relayStats(relay);
@@ -131,15 +107,15 @@ labSuite('port', 'port', `relay client through two port-restricted kernel NATs: 
     let writer: LabProcess | undefined;
     let reader: LabProcess | undefined;
     try {
-      await waitFor(relay, 'ready', 20_000);
+      await waitForLabEvent(relay, 'ready', 20_000);
       reader = spawnClient(l, 'reader', 'B', 'use', true, N);
       writer = spawnClient(l, 'writer', 'A', 'use', true, N);
-      const w = await waitFor(writer, 'done', 150_000);
-      const r = await waitFor(reader, 'done', 30_000);
+      const w = await waitForLabEvent(writer, 'done', 150_000);
+      const r = await waitForLabEvent(reader, 'done', 30_000);
       expect(r['received'], 'received').to.equal(N);
       expect(r['bad'], 'lost / duplicated / out of order').to.equal(0);
       const selected = r['selectedData'] as { ip: string; port: number } | null;
-      expect(selected?.ip, `reader's selected DATA remote is natA's public address (writer ${JSON.stringify(w)}, reader ${JSON.stringify(r)}; writer events ${JSON.stringify(lines(writer).filter((x) => x['event'] !== 'done'))}; reader events ${JSON.stringify(lines(reader).filter((x) => x['event'] !== 'done'))})`).to.equal(l.publicIp('A'));
+      expect(selected?.ip, `reader's selected DATA remote is natA's public address (writer ${JSON.stringify(w)}, reader ${JSON.stringify(r)}; writer events ${JSON.stringify(labLines(writer).filter((x) => x['event'] !== 'done'))}; reader events ${JSON.stringify(labLines(reader).filter((x) => x['event'] !== 'done'))})`).to.equal(l.publicIp('A'));
       expect((w['selectedData'] as { ip: string } | null)?.ip, 'writer\'s selected DATA remote is natB\'s public address').to.equal(l.publicIp('B'));
       expect(r['selectedMs'], 'the DATA pair was selected').to.be.a('number');
       expect(Number(r['selectedMs']), 'the switch happened while samples were flowing').to.be.lessThan(Number(r['doneMs']));

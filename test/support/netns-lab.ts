@@ -437,3 +437,33 @@ export class NetnsLab {
     await run('ip', ['netns', 'exec', this.namespace(`nat${side}`), 'conntrack', '-F'], o);
   }
 }
+
+/** One JSON line a lab process printed (the runners' `{"event": …}` protocol). */
+export type LabLine = Readonly<Record<string, unknown>>;
+
+/** The JSON lines `p` printed so far (partial and non-JSON lines skipped). */
+export function labLines(p: LabProcess): LabLine[] {
+  const out: LabLine[] = [];
+  for (const l of p.stdout().split('\n')) {
+    if (!l.startsWith('{')) continue;
+    try { out.push(JSON.parse(l) as LabLine); } catch { /* partial line */ }
+  }
+  return out;
+}
+
+/**
+ * Waits (polling, bounded by `ms`) for the first line with `event` among the lines after the first
+ * `after`; fails with the process's output tails when it prints `timeout`, exits, or time runs out.
+ */
+export async function waitForLabEvent(p: LabProcess, event: string, ms: number, after = 0): Promise<LabLine> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const all = labLines(p);
+    const l = all.slice(after).find((x) => x['event'] === event);
+    if (l !== undefined) return l;
+    if (all.some((x) => x['event'] === 'timeout') || p.child.exitCode !== null || Date.now() > end) {
+      throw new Error(`no ${event} within ${ms} ms; stdout:\n${p.stdout().slice(-3000)}\nstderr:\n${p.stderr().slice(-3000)}`);
+    }
+    await new Promise((r) => { setTimeout(r, 50); });
+  }
+}
