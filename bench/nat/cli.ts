@@ -20,8 +20,11 @@ import { printResults } from '../support/report.js';
 import { PeerToolMissingError, requirePeerTool } from '../../test/interop/peers/index.js';
 import { NetnsCell } from './netns-runner.js';
 import { ProgressBar } from './progress.js';
-import { benchResults, matrixTable, plotSpecs, renderMarkdown, spreadTable } from './report.js';
-import { agentsFor, BACKENDS, expandCells, parseScenarioText, type AgentName, type Backend, type Cell, type Scenario } from './scenario.js';
+import { runDdsCell, summarizeDds, type DdsRunRecord } from './dds-runner.js';
+import { benchResults, ddsBenchResults, ddsMatrixTable, ddsPlotSpecs, ddsSpreadTable, matrixTable, plotSpecs, renderMarkdown, spreadTable } from './report.js';
+import {
+  agentsFor, BACKENDS, expandCells, expandDdsCells, parseScenarioText, type AgentName, type Backend, type Cell, type IceScenario, type Scenario,
+} from './scenario.js';
 import { runOursVirtual, runOursWall, runWeriftWall, type RunOutcome } from './sim-runner.js';
 import { summarize, type ClockKind, type RunRecord } from './stats.js';
 import { renderSvg } from './svg.js';
@@ -109,7 +112,7 @@ function loadScenario(ref: string): Scenario {
 }
 
 interface Job {
-  readonly scenario: Scenario;
+  readonly scenario: IceScenario;
   readonly backend: Backend;
   readonly cell: Cell;
   readonly agent: AgentName;
@@ -143,7 +146,7 @@ async function runSim(job: Job, seed: number): Promise<RunOutcome> {
 async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ records: RunRecord[]; notes: string[] }> {
   const records: RunRecord[] = [];
   const notes = new Set<string>();
-  const units: { scenario: Scenario; backend: Backend; cell: Cell; jobs: Job[] }[] = [];
+  const units: { scenario: IceScenario; backend: Backend; cell: Cell; jobs: Job[] }[] = [];
   const missing = new Set<AgentName>();
   for (const agent of ['aioice', 'libnice'] as const) {
     if (!opts.backends.includes('netns') || !scenarios.some((s) => agentsFor('netns', s).includes(agent))) continue;
@@ -156,6 +159,7 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
     }
   }
   for (const scenario of scenarios) {
+    if (scenario.kind === 'dds') continue;
     for (const backend of opts.backends) {
       const agents = agentsFor(backend, scenario).filter((a) => !missing.has(a));
       if (agents.length === 0) continue;
@@ -198,6 +202,24 @@ async function runAll(opts: Options, scenarios: readonly Scenario[]): Promise<{ 
   return { records, notes: [...notes] };
 }
 
+/** The dds scenarios' runs (simnet, ours, virtual time): run r of a cell uses the scenario's seed + r. */
+async function runDds(opts: Options, scenarios: readonly Scenario[]): Promise<DdsRunRecord[]> {
+  const records: DdsRunRecord[] = [];
+  if (!opts.backends.includes('simnet')) return records;
+  const units = scenarios.flatMap((sc) => (sc.kind === 'dds' ? expandDdsCells(sc).map((cell) => ({ sc, cell })) : []));
+  const total = units.reduce((n, u) => n + (opts.runs ?? u.sc.runs), 0);
+  if (total === 0) return records;
+  const bar = new ProgressBar(total, { enabled: !opts.quiet });
+  for (const { sc, cell } of units) {
+    for (let run = 0; run < (opts.runs ?? sc.runs); run++) {
+      records.push(await runDdsCell(sc, cell, run, sc.seed + run));
+      bar.tick(`${sc.name} simnet ${cell.id} ours (DDS)`);
+    }
+  }
+  bar.finish();
+  return records;
+}
+
 /** Records of an earlier run (`--from`), restricted to the scenarios and backends asked for. */
 function loadRecords(path: string, scenarios: readonly Scenario[], backends: readonly Backend[]): { records: RunRecord[]; notes: string[] } {
   if (!existsSync(path)) throw new UsageError(`--from: ${path} not found`);
@@ -214,6 +236,23 @@ function loadRecords(path: string, scenarios: readonly Scenario[], backends: rea
   }
   const notes = records.some((r) => !r.linkEmulated) ? ['netns: RTT and loss were not emulated in some cells (no tc netem): they ran at veth latency, no loss'] : [];
   return { records, notes };
+}
+
+/** DDS records of an earlier run (`--from <dir>/runs.jsonl` reads `<dir>/dds-runs.jsonl`), restricted to the scenarios asked for. */
+function loadDdsRecords(from: string, scenarios: readonly Scenario[]): DdsRunRecord[] {
+  const path = join(dirname(from), 'dds-runs.jsonl');
+  if (!existsSync(path) || !scenarios.some((s) => s.kind === 'dds')) return [];
+  const records: DdsRunRecord[] = [];
+  for (const [i, line] of readFileSync(path, 'utf8').split('\n').entries()) {
+    if (line.trim() === '') continue;
+    const v: unknown = JSON.parse(line);
+    const ok = typeof v === 'object' && v !== null && typeof Reflect.get(v, 'scenario') === 'string' && typeof Reflect.get(v, 'delivered') === 'number';
+    if (!ok) throw new UsageError(`--from: ${path}:${i + 1} is not a DDS run record`);
+    // Checked above for the fields the report branches on; the file is this CLI's own output.
+    const r = v as DdsRunRecord;
+    if (scenarios.some((s) => s.kind === 'dds' && s.name === r.scenario)) records.push(r);
+  }
+  return records;
 }
 
 async function weriftVersion(): Promise<string> {
@@ -236,13 +275,17 @@ function commandLine(): string {
   return `npm run bench:nat -- ${args.filter((_, k) => at < 0 || (k !== at && k !== at + 1)).join(' ')}`;
 }
 
-async function writeReport(opts: Options, dir: string, scenarios: readonly Scenario[], records: readonly RunRecord[], notes: readonly string[]): Promise<void> {
+async function writeReport(opts: Options, dir: string, scenarios: readonly Scenario[], records: readonly RunRecord[], ddsRecords: readonly DdsRunRecord[], notes: readonly string[]): Promise<void> {
   mkdirSync(dir, { recursive: true });
   const summaries = summarize(records);
-  writeFileSync(join(dir, 'runs.jsonl'), records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  writeFileSync(join(dir, 'runs.jsonl'), records.map((r) => `${JSON.stringify(r)}\n`).join(''));
   writeFileSync(join(dir, 'summary.json'), `${JSON.stringify(summaries, null, 2)}\n`);
+  if (ddsRecords.length > 0) {
+    writeFileSync(join(dir, 'dds-runs.jsonl'), ddsRecords.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    writeFileSync(join(dir, 'dds-summary.json'), `${JSON.stringify(summarizeDds(ddsRecords), null, 2)}\n`);
+  }
   const plots: { file: string; title: string; svg: string }[] = [];
-  for (const p of plotSpecs(scenarios, opts.backends, summaries, records)) {
+  for (const p of [...plotSpecs(scenarios, opts.backends, summaries, records), ...ddsPlotSpecs(scenarios, ddsRecords)]) {
     const svg = await renderSvg(p.spec);
     writeFileSync(join(dir, `${p.name}.svg`), svg);
     writeFileSync(join(dir, `${p.name}.vl.json`), `${JSON.stringify(p.spec, null, 2)}\n`);
@@ -251,7 +294,7 @@ async function writeReport(opts: Options, dir: string, scenarios: readonly Scena
   const md = renderMarkdown({
     title: 'NAT-traversal bench report', command: commandLine(),
     generatedAt: new Date().toISOString(), environment: await weriftVersion(), scenarios, backends: opts.backends,
-    summaries, records, plots, notes,
+    summaries, records, plots, notes, ddsRecords,
   });
   writeFileSync(join(dir, 'report.md'), md);
   const html = ['<!doctype html><meta charset="utf-8"><title>NAT bench plots</title>',
@@ -275,15 +318,17 @@ async function main(): Promise<void> {
   const opts = parseArgs(process.argv.slice(2));
   const scenarios = opts.scenarios.map(loadScenario);
   const { records, notes } = opts.from === undefined ? await runAll(opts, scenarios) : loadRecords(opts.from, scenarios, opts.backends);
-  if (opts.from !== undefined) notes.unshift('re-rendered (`--from`) from the records (`runs.jsonl`) of an earlier run of this command');
+  const ddsRecords = opts.from === undefined ? await runDds(opts, scenarios) : loadDdsRecords(opts.from, scenarios);
+  if (opts.from !== undefined) notes.unshift('re-rendered (`--from`) from the records (`runs.jsonl`, and `dds-runs.jsonl` next to it) of an earlier run of this command');
   for (const sc of scenarios) {
     for (const b of opts.backends) {
       if (!sc.backends.includes(b)) notes.unshift(`${sc.name}: not run on ${b} (the scenario runs on ${sc.backends.join(', ')})`);
     }
   }
   const summaries = summarize(records);
+  const ddsSummaries = summarizeDds(ddsRecords);
   if (opts.json) {
-    printResults(benchResults(summaries), true);
+    printResults([...benchResults(summaries), ...ddsBenchResults(ddsSummaries)], true);
   } else {
     for (const n of notes) console.log(`note: ${n}`);
     for (const sc of scenarios) {
@@ -293,10 +338,15 @@ async function main(): Promise<void> {
       }
       const mine = summaries.filter((s) => s.scenario === sc.name);
       if (mine.length > 0) console.log(`\n${sc.name}: every cell\n${spreadTable(mine)}`);
+      const dds = ddsSummaries.filter((s) => s.scenario === sc.name);
+      if (sc.kind === 'dds' && dds.length > 0) {
+        console.log(`\n${sc.name} on simnet (ours, virtual time): median ms to first sample / to direct path\n${ddsMatrixTable(sc, dds) ?? ''}`);
+        console.log(`\n${sc.name}: every cell\n${ddsSpreadTable(dds)}`);
+      }
     }
   }
   if (opts.reportDir !== undefined) {
-    await writeReport(opts, opts.reportDir, scenarios, records, notes);
+    await writeReport(opts, opts.reportDir, scenarios, records, ddsRecords, notes);
     process.stderr.write(`report written to ${opts.reportDir}/report.md\n`);
   }
 }

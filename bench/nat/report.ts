@@ -5,7 +5,9 @@
  * `svg.ts` renders the specs and the CLI writes the files.
  */
 import type { BenchResult } from '../support/report.js';
-import type { Backend, NatKind, Scenario } from './scenario.js';
+import type { DdsCellSummary, DdsRunRecord } from './dds-runner.js';
+import { summarizeDds } from './dds-runner.js';
+import type { Backend, DdsScenario, NatKind, Scenario } from './scenario.js';
 import { isExpectedToConnect, NAT_KINDS } from './scenario.js';
 import type { CellSummary, RunRecord } from './stats.js';
 import { cdf, outcomeOf, seriesLabel, seriesOf } from './stats.js';
@@ -34,6 +36,8 @@ export interface ReportInput {
   readonly plots: readonly { readonly file: string; readonly title: string }[];
   /** Notes the runners left (e.g. netem missing). */
   readonly notes: readonly string[];
+  /** Runs of the `kind: "dds"` scenarios (none when there are none). */
+  readonly ddsRecords?: readonly DdsRunRecord[];
 }
 
 const SHORT: Readonly<Record<NatKind, string>> = {
@@ -154,12 +158,18 @@ export function explainDisagreement(d: Disagreement): string {
 /** Renders the whole Markdown report. */
 export function renderMarkdown(input: ReportInput): string {
   const out: string[] = [`# ${input.title}`, '', `Generated ${input.generatedAt} by \`${input.command}\`.`, '', `Environment: ${input.environment}.`, ''];
-  out.push('Setup time: ms from both agents having the other\'s parameters (after gathering) to both having selected a pair; '
+  if (input.scenarios.some((sc) => sc.kind !== 'dds')) out.push('Setup time: ms from both agents having the other\'s parameters (after gathering) to both having selected a pair; '
     + '`ours (virtual time)` is exact simnet time, the other simnet figures are wall time with the network driven in real time, '
     + 'netns figures are wall time through kernel NATs. `✗` = no run connected; `(k/n)` = k of n runs connected.', '');
+  const ddsSummaries = summarizeDds(input.ddsRecords ?? []);
+  if (input.scenarios.some((sc) => sc.kind === 'dds')) out.push(DDS_INTRO, '');
   for (const note of input.notes) out.push(`> Note: ${note}`, '');
   for (const sc of input.scenarios) {
     out.push(`## ${sc.name}`, '', sc.description, '');
+    if (sc.kind === 'dds') {
+      out.push(...ddsSection(sc, ddsSummaries.filter((s) => s.scenario === sc.name)));
+      continue;
+    }
     out.push(sc.kind === 'pair'
       ? `Left NATs ${sc.left.join(', ')}; right NATs ${sc.right.join(', ')}; RTT ${sc.rttMs.join('/')} ms; loss ${sc.lossPercent.join('/')} % per one-way path; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`
       : `Participants ${sc.participants.join('/')} behind ${sc.nats.join(', ')} (round robin), full mesh; RTT ${sc.rttMs} ms; loss ${sc.lossPercent} % per one-way path; ${sc.runs} runs; seed ${sc.seed}; bound ${sc.timeoutMs} ms.`, '');
@@ -218,6 +228,167 @@ export function benchResults(summaries: readonly CellSummary[]): readonly BenchR
 }
 
 const AXIS_NATS = NAT_KINDS.map((k) => SHORT[k]);
+
+const DDS_INTRO = 'DDS scenarios (`kind: "dds"`): the NAT demo\'s pair (`runNatPair`, `src/cli/nat-demo.ts`), two of our DomainParticipants '
+  + 'behind simulated NATs, both relay clients of an RtpsRelay, with a STUN server, on simnet in virtual time (20 ms RTT, no loss). '
+  + '*First sample* = virtual ms from the participants\' start to the first sample at the reader (through the relay or directly); '
+  + '*direct path* = to the reader\'s selection of a direct (ICE) DATA path, `relay only` where none was selected and the relay carried '
+  + 'every sample. The demo drives the network in 10 ms steps: times have a 10 ms granularity. '
+  + 'Agent `ours` only (werift-ice has no DDS layer); simnet only.';
+
+/** DDS times in whole ms: the demo steps the network by 10 ms, so decimals would claim a precision it has not. */
+function ddsMs(v: number): string {
+  return v >= 10_000 ? formatMs(v) : v.toFixed(0);
+}
+
+/** Text of a DDS cell's path kind over its runs: `direct`, `relay only`, `direct 2/3`. */
+export function ddsPathText(s: DdsCellSummary): string {
+  return s.path === 'mixed' ? `direct ${s.directRuns}/${s.runs}` : s.path;
+}
+
+/** Matrix entry of a DDS cell: `60 / 420` (median first sample / direct path ms), `90 / relay`. */
+export function ddsMatrixEntry(s: DdsCellSummary | undefined): string {
+  if (s === undefined) return '–';
+  const first = s.firstSampleMs === undefined ? '✗' : ddsMs(s.firstSampleMs.median);
+  const direct = s.directPathMs === undefined ? 'relay' : s.path === 'mixed' ? `${ddsMs(s.directPathMs.median)} (${s.directRuns}/${s.runs})` : ddsMs(s.directPathMs.median);
+  return `${first} / ${direct}`;
+}
+
+/** The writer × reader matrix of a dds scenario: median first sample / direct path ms. */
+export function ddsMatrixTable(scenario: DdsScenario, summaries: readonly DdsCellSummary[]): string | undefined {
+  const mine = summaries.filter((s) => s.scenario === scenario.name);
+  if (mine.length === 0) return undefined;
+  const rows = scenario.left.map((left) => [`**${SHORT[left]}**`, ...scenario.right.map((right) => ddsMatrixEntry(mine.find((s) => s.left === left && s.right === right)))]);
+  return table(['writer \\ reader (median first sample / direct path ms)', ...scenario.right.map((r) => SHORT[r])], rows);
+}
+
+/** Every DDS cell: median/p95/min/max of first sample and direct path, delivered/sent, path kind. */
+export function ddsSpreadTable(summaries: readonly DdsCellSummary[]): string {
+  const ms = (v: number | undefined): string => (v === undefined ? '–' : ddsMs(v));
+  const rows = summaries.map((s) => {
+    const f = s.firstSampleMs;
+    const d = s.directPathMs;
+    return [
+      s.cell, String(s.runs), ms(f?.median), ms(f?.p95), ms(f?.min), ms(f?.max), ms(d?.median), ms(d?.p95), ms(d?.min), ms(d?.max),
+      `${s.delivered}/${s.sent}${s.inOrder ? '' : ' (out of order)'}`, ddsPathText(s),
+    ];
+  });
+  return table(['cell (writer×reader)', 'runs', 'first sample median ms', 'p95', 'min', 'max', 'direct path median ms', 'p95', 'min', 'max', 'delivered/sent', 'path'], rows);
+}
+
+function ddsSection(sc: DdsScenario, summaries: readonly DdsCellSummary[]): string[] {
+  const out = [`Writer NATs ${sc.left.join(', ')}; reader NATs ${sc.right.join(', ')}; ${sc.samples} reliable samples per run; ${sc.runs} runs (seeds ${sc.seed}–${sc.seed + sc.runs - 1}); `
+    + 'simnet only (virtual time, the demo\'s topology: 20 ms RTT, no loss, STUN server and RtpsRelay on the public side); agent ours only (werift-ice has no DDS layer).', ''];
+  const m = ddsMatrixTable(sc, summaries);
+  if (m !== undefined) out.push('### simnet: time to first sample / to direct path (median ms)', '', m, '');
+  if (summaries.length > 0) out.push(`### ${sc.name}: every cell`, '', ddsSpreadTable(summaries), '');
+  return out;
+}
+
+/**
+ * JSON-lines figures of the DDS cells: median ms to the first sample (`….firstSample`) and to the direct
+ * path (`….directPath`, where some run got one), the share of samples delivered (`….delivered`, %) and of
+ * runs that got a direct path (`….direct`, %). No `against`: no other implementation runs these.
+ */
+export function ddsBenchResults(summaries: readonly DdsCellSummary[]): readonly BenchResult[] {
+  const out: BenchResult[] = [];
+  for (const s of summaries) {
+    const metric = `${s.scenario}.simnet.${s.cell}`;
+    if (s.firstSampleMs !== undefined) out.push({ suite: 'nat', metric: `${metric}.firstSample`, unit: 'ms', value: s.firstSampleMs.median });
+    if (s.directPathMs !== undefined) out.push({ suite: 'nat', metric: `${metric}.directPath`, unit: 'ms', value: s.directPathMs.median });
+    out.push({ suite: 'nat', metric: `${metric}.delivered`, unit: '%', value: s.sent === 0 ? 0 : (100 * s.delivered) / s.sent });
+    out.push({ suite: 'nat', metric: `${metric}.direct`, unit: '%', value: (100 * s.directRuns) / s.runs });
+  }
+  return out;
+}
+
+/**
+ * CDF over every run of a dds scenario (all cells) of one time: the first sample or the direct path.
+ * The share is of all runs, so a curve that stays below 1 shows the runs that never got there (relay-only
+ * cells for the direct path). One line for all cells, and one per path kind of the cells.
+ */
+export function ddsCdfSpec(scenario: DdsScenario, records: readonly DdsRunRecord[], which: 'firstSample' | 'directPath'): PlotSpec | undefined {
+  const mine = records.filter((r) => r.scenario === scenario.name);
+  const pick = (r: DdsRunRecord): number | null => (which === 'firstSample' ? r.firstSampleMs : r.directPathMs);
+  if (!mine.some((r) => pick(r) !== null)) return undefined;
+  const pathOf = new Map(summarizeDds(mine).map((s) => [s.cell, s.path]));
+  const groups: readonly [string, readonly DdsRunRecord[]][] = [
+    [`all cells (${mine.length} runs)`, mine],
+    ...(['direct', 'relay only', 'mixed'] as const).map((kind): [string, DdsRunRecord[]] => {
+      const rs = mine.filter((r) => pathOf.get(r.cell) === kind);
+      return [`${kind === 'direct' ? 'cells with a direct path' : kind === 'relay only' ? 'relay-only cells' : 'cells with a direct path in some runs'} (${rs.length} runs)`, rs];
+    }).filter(([, rs]) => rs.length > 0),
+  ];
+  const values: { group: string; x: number; p: number }[] = [];
+  for (const [group, rs] of groups) {
+    const xs = rs.flatMap((r) => { const v = pick(r); return v === null ? [] : [v]; });
+    // The share of the group's runs (not of those that got there), starting at 0 on the left edge.
+    // One point per distinct time (the step's top): the times have a 10 ms granularity, many runs share one.
+    const points = cdf(xs).map((pt) => ({ x: pt.x, p: (pt.p * xs.length) / rs.length })).filter((pt, i, all) => all[i + 1]?.x !== pt.x);
+    if (points.length === 0) continue;
+    values.push({ group, x: 0, p: 0 }, ...points.map((pt) => ({ group, ...pt })));
+  }
+  const what = which === 'firstSample' ? 'time to first sample' : 'time to direct path';
+  return {
+    name: `dds-cdf-${which === 'firstSample' ? 'first-sample' : 'direct-path'}-${scenario.name}`,
+    title: `${scenario.name}: CDF of ${what} (virtual ms, every run of every cell${which === 'directPath' ? '; relay-only runs never get there' : ''})`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      width: 520, height: 260, data: { values },
+      mark: { type: 'line', interpolate: 'step-after', point: { size: 14 } },
+      encoding: {
+        x: { field: 'x', type: 'quantitative', title: `${what} (ms from start)` },
+        y: { field: 'p', type: 'quantitative', title: 'share of runs', scale: { domain: [0, 1] } },
+        color: { field: 'group', type: 'nominal', title: null, legend: { orient: 'bottom', columns: 2, labelLimit: 400 } },
+      },
+      config: { font: 'DejaVu Sans' },
+    },
+  };
+}
+
+/** Heat map of a dds scenario: rows writer NAT, columns reader NAT, colour = median first sample ms, label `first / direct`. */
+export function ddsHeatmapSpec(scenario: DdsScenario, records: readonly DdsRunRecord[]): PlotSpec | undefined {
+  const mine = summarizeDds(records.filter((r) => r.scenario === scenario.name));
+  if (mine.length < 2) return undefined;
+  const values = mine.map((s) => ({
+    left: SHORT[s.left], right: SHORT[s.right], first: s.firstSampleMs?.median ?? null, label: ddsMatrixEntry(s),
+  }));
+  const order = AXIS_NATS.filter((n) => values.some((v) => v.left === n || v.right === n));
+  const times = values.flatMap((v) => (v.first === null ? [] : [v.first]));
+  const darkAbove = times.length === 0 ? 0 : (Math.min(...times) + Math.max(...times)) / 2;
+  return {
+    name: `dds-heatmap-${scenario.name}`,
+    title: `${scenario.name}: median time to first sample (colour) / to direct path (ms; relay = the relay carried everything)`,
+    spec: {
+      $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+      data: { values },
+      width: 110 * order.length, height: 40 * order.length,
+      layer: [
+        { mark: { type: 'rect', stroke: 'white' }, encoding: {
+          x: { field: 'right', type: 'ordinal', sort: order, title: 'reader NAT', axis: { labelAngle: 0, orient: 'top' } },
+          y: { field: 'left', type: 'ordinal', sort: order, title: 'writer NAT' },
+          color: { field: 'first', type: 'quantitative', title: 'first sample ms', scale: { scheme: 'yellowgreenblue' } },
+        } },
+        { mark: { type: 'text', fontSize: 11 }, encoding: {
+          x: { field: 'right', type: 'ordinal', sort: order }, y: { field: 'left', type: 'ordinal', sort: order },
+          text: { field: 'label' },
+          color: { condition: { test: `datum.first !== null && datum.first > ${darkAbove}`, value: 'white' }, value: 'black' },
+        } },
+      ],
+      config: { view: { stroke: null }, font: 'DejaVu Sans' },
+    },
+  };
+}
+
+/** The plots of the dds scenarios: CDF of first sample, CDF of direct path, heat map. */
+export function ddsPlotSpecs(scenarios: readonly Scenario[], records: readonly DdsRunRecord[]): readonly PlotSpec[] {
+  const out: PlotSpec[] = [];
+  for (const sc of scenarios) {
+    if (sc.kind !== 'dds') continue;
+    for (const p of [ddsCdfSpec(sc, records, 'firstSample'), ddsCdfSpec(sc, records, 'directPath'), ddsHeatmapSpec(sc, records)]) if (p !== undefined) out.push(p);
+  }
+  return out;
+}
 
 /** Heat map of a pair scenario on one backend: rows left NAT, columns right NAT, colour = median setup ms, ✗ = failed; one panel per agent. */
 export function heatmapSpec(scenario: Scenario, backend: Backend, summaries: readonly CellSummary[]): PlotSpec | undefined {
@@ -316,6 +487,7 @@ export function checksSpec(scenario: Scenario, summaries: readonly CellSummary[]
 
 /** Median setup (with min–max) against the swept parameter (RTT, loss or participants) when a scenario sweeps one. */
 export function sweepSpec(scenario: Scenario, summaries: readonly CellSummary[]): PlotSpec | undefined {
+  if (scenario.kind === 'dds') return undefined;
   const param = scenario.kind === 'mesh' ? (scenario.participants.length > 1 ? 'participants' : undefined)
     : scenario.lossPercent.length > 1 ? 'lossPercent' : scenario.rttMs.length > 1 ? 'rttMs' : undefined;
   if (param === undefined) return undefined;

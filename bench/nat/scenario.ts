@@ -57,7 +57,42 @@ export interface MeshScenario {
   readonly backends: readonly Backend[];
 }
 
-export type Scenario = PairScenario | MeshScenario;
+/** NAT kinds of the DDS demo (`src/cli/nat-demo.ts`, `DEMO_NATS`): no address-restricted preset there. */
+export const DDS_NAT_KINDS = ['none', 'full-cone', 'port-restricted', 'symmetric'] as const satisfies readonly NatKind[];
+export type DdsNatKind = (typeof DDS_NAT_KINDS)[number];
+
+/**
+ * Two of our DomainParticipants (writer behind `left`, reader behind `right`) with a STUN server and an
+ * RtpsRelay, the NAT demo's pair (`runNatPair`): `samples` reliable samples, time to the first sample
+ * and to the direct DATA path. Simnet only (20 ms RTT, no loss: the demo's topology), agent `ours` only.
+ */
+export interface DdsScenario {
+  readonly name: string;
+  readonly description: string;
+  readonly kind: 'dds';
+  readonly left: readonly DdsNatKind[];
+  readonly right: readonly DdsNatKind[];
+  readonly samples: number;
+  readonly runs: number;
+  readonly seed: number;
+  /** Always `['ours']`: werift-ice has no DDS layer. */
+  readonly agents: readonly AgentName[];
+  /** Always `['simnet']`: the demo runs on simnet in virtual time. */
+  readonly backends: readonly Backend[];
+}
+
+/** The scenarios that run ICE agents alone (setup time). */
+export type IceScenario = PairScenario | MeshScenario;
+export type Scenario = IceScenario | DdsScenario;
+
+/** One DDS cell: a writer NAT and a reader NAT. */
+export interface DdsCell {
+  readonly kind: 'dds';
+  /** Stable id, e.g. `port-restricted×symmetric`. */
+  readonly id: string;
+  readonly left: DdsNatKind;
+  readonly right: DdsNatKind;
+}
 
 /** One pair cell: the unit a runner executes `runs` times per agent. */
 export interface PairCell {
@@ -93,6 +128,7 @@ export class ScenarioError extends Error {
 const MAX_RUNS = 1000;
 const MAX_PARTICIPANTS = 16;
 const MAX_TIMEOUT_MS = 120_000;
+const MAX_SAMPLES = 10_000;
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -169,11 +205,12 @@ export function parseScenario(value: unknown, source: string): Scenario {
   const name = r.string('name');
   if (!/^[a-z0-9][a-z0-9-]*$/.test(name)) r.fail('name', `must be lower-case letters, digits and dashes, got ${JSON.stringify(name)}`);
   const description = r.string('description', name);
+  const kind = value.kind ?? 'pair';
+  if (kind === 'dds') return parseDds(r, name, description);
   const runs = r.number('runs', 1, MAX_RUNS, 5, true);
   const seed = r.number('seed', 0, 2 ** 31 - 1, 1, true);
   const timeoutMs = r.number('timeoutMs', 100, MAX_TIMEOUT_MS, 10_000, true);
   const agents = r.enums('agents', AGENTS, ['ours', 'werift']);
-  const kind = value.kind ?? 'pair';
   if (kind === 'pair') {
     r.rejectUnknown([...COMMON, 'left', 'right']);
     return {
@@ -193,7 +230,22 @@ export function parseScenario(value: unknown, source: string): Scenario {
       rttMs: r.number('rttMs', 0, 5_000, 20, false), lossPercent: r.number('lossPercent', 0, 90, 0, false),
     };
   }
-  return r.fail('kind', `must be "pair" or "mesh", got ${JSON.stringify(kind)}`);
+  return r.fail('kind', `must be "pair", "mesh" or "dds", got ${JSON.stringify(kind)}`);
+}
+
+/** A `kind: "dds"` scenario: defaults `runs` 5, `seed` 1, `samples` 100, agents ours, backends simnet. */
+function parseDds(r: Reader, name: string, description: string): DdsScenario {
+  r.rejectUnknown(['name', 'description', 'kind', 'left', 'right', 'samples', 'runs', 'seed', 'agents', 'backends']);
+  const agents = r.enums('agents', AGENTS, ['ours']);
+  if (agents.some((a) => a !== 'ours')) r.fail('agents', 'a dds scenario runs our participants only (werift-ice has no DDS layer)');
+  const backends = r.enums('backends', BACKENDS, ['simnet']);
+  if (backends.includes('netns')) r.fail('backends', 'a dds scenario runs on simnet only (the NAT demo\'s topology, virtual time)');
+  return {
+    name, description, kind: 'dds', agents, backends,
+    left: r.enums('left', DDS_NAT_KINDS), right: r.enums('right', DDS_NAT_KINDS),
+    samples: r.number('samples', 1, MAX_SAMPLES, 100, true),
+    runs: r.number('runs', 1, MAX_RUNS, 5, true), seed: r.number('seed', 0, 2 ** 31 - 1, 1, true),
+  };
 }
 
 /** Parses scenario JSON text (see {@link parseScenario}); a syntax error names `source`. */
@@ -213,9 +265,10 @@ export function cellId(c: Omit<PairCell, 'id'> | Omit<MeshCell, 'id'>): string {
   return c.kind === 'pair' ? `${c.left}×${c.right}${link}` : `mesh${c.participants}${link}`;
 }
 
-/** The cells of a scenario, in file order (left-major for pairs). */
+/** The cells of an ICE scenario, in file order (left-major for pairs); none for a dds scenario ({@link expandDdsCells}). */
 export function expandCells(s: Scenario): readonly Cell[] {
   const cells: Cell[] = [];
+  if (s.kind === 'dds') return cells;
   if (s.kind === 'mesh') {
     for (const participants of s.participants) {
       const c = { kind: 'mesh' as const, participants, nats: s.nats, rttMs: s.rttMs, lossPercent: s.lossPercent };
@@ -234,6 +287,11 @@ export function expandCells(s: Scenario): readonly Cell[] {
     }
   }
   return cells;
+}
+
+/** The cells of a dds scenario, left-major: `none×symmetric`, … */
+export function expandDdsCells(s: DdsScenario): readonly DdsCell[] {
+  return s.left.flatMap((left) => s.right.map((right) => ({ kind: 'dds' as const, id: `${left}×${right}`, left, right })));
 }
 
 /**
@@ -257,5 +315,6 @@ export function perLinkLoss(pathLossPercent: number): number {
 /** Which backends can run an agent: aioice and libnice exist only as processes (netns). */
 export function agentsFor(backend: Backend, s: Scenario): readonly AgentName[] {
   if (!s.backends.includes(backend)) return [];
+  if (s.kind === 'dds') return ['ours'];
   return s.agents.filter((a) => backend === 'netns' || a === 'ours' || a === 'werift');
 }

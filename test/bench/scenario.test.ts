@@ -6,7 +6,7 @@ import { expect } from 'chai';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import {
-  agentsFor, cellId, perLinkLoss, expandCells, isExpectedToConnect, NAT_KINDS, parseScenario, parseScenarioText, ScenarioError,
+  agentsFor, cellId, perLinkLoss, expandCells, expandDdsCells, isExpectedToConnect, NAT_KINDS, parseScenario, parseScenarioText, ScenarioError,
 } from '../../bench/nat/scenario.js';
 
 const DIR = fileURLToPath(new URL('../../bench/scenarios/', import.meta.url));
@@ -50,7 +50,12 @@ describe('bench/nat scenario', () => {
     ['loss above 90 %', { name: 'a', left: ['none'], right: ['none'], lossPercent: 95 }, 'lossPercent[0]', /\[0, 90\]/],
     ['unknown field', { name: 'a', left: ['none'], right: ['none'], rtt: 20 }, 'rtt', /unknown field/],
     ['bad name', { name: 'A B', left: ['none'], right: ['none'] }, 'name', /lower-case/],
-    ['unknown kind', { name: 'a', kind: 'star' }, 'kind', /"pair" or "mesh"/],
+    ['unknown kind', { name: 'a', kind: 'star' }, 'kind', /"pair", "mesh" or "dds"/],
+    ['dds with werift', { name: 'a', kind: 'dds', left: ['none'], right: ['none'], agents: ['ours', 'werift'] }, 'agents', /no DDS layer/],
+    ['dds on netns', { name: 'a', kind: 'dds', left: ['none'], right: ['none'], backends: ['simnet', 'netns'] }, 'backends', /simnet only/],
+    ['dds behind an address-restricted NAT (not a demo NAT)', { name: 'a', kind: 'dds', left: ['address-restricted'], right: ['none'] }, 'left[0]', /unknown value "address-restricted"/],
+    ['dds with an RTT', { name: 'a', kind: 'dds', left: ['none'], right: ['none'], rttMs: 20 }, 'rttMs', /unknown field/],
+    ['dds with no samples', { name: 'a', kind: 'dds', left: ['none'], right: ['none'], samples: 0 }, 'samples', /\[1, 10000\]/],
     ['unknown agent', { name: 'a', left: ['none'], right: ['none'], agents: ['pion'] }, 'agents[0]', /unknown value "pion"/],
     ['mesh on netns', { name: 'a', kind: 'mesh', participants: [3], nats: ['none'], backends: ['netns'] }, 'backends', /simnet only/],
     ['mesh of one', { name: 'a', kind: 'mesh', participants: [1], nats: ['none'] }, 'participants[0]', /\[2, 16\]/],
@@ -86,6 +91,25 @@ describe('bench/nat scenario', () => {
     expect(cellId({ kind: 'mesh', participants: 3, nats: [], rttMs: 5, lossPercent: 1 })).to.equal('mesh3@5ms/1%');
   });
 
+  it('parses a dds scenario with its defaults (ours, simnet, 100 samples) and expands it writer-major into NAT pairs', () => {
+    const s = parseScenario({ name: 'd', kind: 'dds', left: ['none', 'symmetric'], right: ['full-cone', 'port-restricted'] }, 'inline');
+    expect(s).to.deep.include({ kind: 'dds', runs: 5, seed: 1, samples: 100, agents: ['ours'], backends: ['simnet'] });
+    if (s.kind !== 'dds') throw new Error('kind');
+    expect(expandDdsCells(s).map((c) => c.id)).to.deep.equal(['none×full-cone', 'none×port-restricted', 'symmetric×full-cone', 'symmetric×port-restricted']);
+    expect(expandCells(s), 'no ICE cells').to.deep.equal([]);
+    expect(agentsFor('simnet', s)).to.deep.equal(['ours']);
+    expect(agentsFor('netns', s)).to.deep.equal([]);
+  });
+
+  it('ships the dds matrix: the demo\'s four NATs on each side, at least 3 runs, 100 samples', () => {
+    const s = parseScenarioText(readFileSync(`${DIR}dds-matrix.json`, 'utf8'), 'dds-matrix.json');
+    if (s.kind !== 'dds') throw new Error('kind');
+    expect(s.left).to.deep.equal(['none', 'full-cone', 'port-restricted', 'symmetric']);
+    expect(s.right).to.deep.equal(s.left);
+    expect(s.runs).to.be.at.least(3);
+    expect(s.samples).to.equal(100);
+  });
+
   it('expects RFC 4787 hole punching to fail only where symmetric meets port-restricted or symmetric', () => {
     const failing = NAT_KINDS.flatMap((l) => NAT_KINDS.filter((r) => !isExpectedToConnect(l, r)).map((r) => `${l}×${r}`));
     expect(failing).to.have.members(['port-restricted×symmetric', 'symmetric×port-restricted', 'symmetric×symmetric']);
@@ -107,7 +131,7 @@ describe('bench/nat scenario', () => {
 
   it('every shipped scenario file parses', () => {
     const files = readdirSync(DIR).filter((f) => f.endsWith('.json'));
-    expect(files).to.include.members(['nat-matrix.json', 'loss-sweep.json', 'delay-sweep.json', 'participants.json']);
+    expect(files).to.include.members(['nat-matrix.json', 'loss-sweep.json', 'delay-sweep.json', 'participants.json', 'dds-matrix.json']);
     for (const f of files) {
       const s = parseScenarioText(readFileSync(`${DIR}${f}`, 'utf8'), f);
       expect(`${s.name}.json`).to.equal(f);
