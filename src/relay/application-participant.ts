@@ -13,6 +13,8 @@ import { EventEmitter } from 'node:events';
 import type { DdsConfigInput } from '../dds/index.js';
 import { DomainParticipant } from '../dds/index.js';
 import type { Guid, GuidPrefix } from '../rtps/index.js';
+import type { ParticipantIdentity } from '../security/index.js';
+import type { DtlsTrust } from '../transport/index.js';
 import type { DatagramNetwork, TimerService } from '../util/datagram-io.js';
 import { InvalidConfigError } from '../util/errors.js';
 import { toHex } from '../util/hex.js';
@@ -35,6 +37,12 @@ export interface RelayApplicationParticipantOptions {
   readonly rtpsDiscovery?: NonNullable<DdsConfigInput['rtpsDiscovery']>;
   /** Random bytes (GUID prefix, STUN transaction ids); default `crypto.randomBytes`. Seed it on simnet. */
   readonly randomBytes?: (n: number) => Uint8Array;
+  /**
+   * DTLS to the relay's vertical ports (a relay whose vertical network is a `DtlsServerNetwork` in mode
+   * `require` drops the plain datagrams of its own application participant too): the identity it
+   * authenticates with (its GUID prefix is then derived from the certificate) and how it trusts the relay.
+   */
+  readonly relayDtls?: { readonly identity: ParticipantIdentity; readonly trust: DtlsTrust };
   readonly log?: Logger;
   readonly signal?: AbortSignal;
 }
@@ -89,6 +97,7 @@ export class RelayApplicationParticipant extends EventEmitter<RelayApplicationPa
       ...(options.randomBytes !== undefined && { randomBytes: options.randomBytes }),
       log: (options.log ?? silentLogger).child('application-participant'),
       ...(options.signal !== undefined && { signal: options.signal }),
+      ...(options.relayDtls !== undefined && { identity: options.relayDtls.identity, relayDtls: { trust: options.relayDtls.trust } }),
       config: {
         // spec §8.1: the test configurations of OpenDDS's relay (relay*.ini).
         rtpsDiscovery: {
