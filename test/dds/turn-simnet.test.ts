@@ -63,20 +63,44 @@ const config = (password = 's3cret', transportPolicy: 'all' | 'relay' = 'all'): 
   ice: { turnServer: '192.0.2.1:3478', turnUsername: 'alice', turnPassword: password, transportPolicy },
 });
 
+/** Two symmetric NATs, our TURN server (user alice / s3cret) and the SPDP reflector, and a participant on each side. */
+interface World {
+  readonly net: VirtualNetwork;
+  readonly topo: ReturnType<typeof twoNatTopology>;
+  readonly turn: TurnServer;
+  readonly a: Side;
+  readonly b: Side;
+  readonly close: () => Promise<void>;
+}
+
+async function world(seed: number, rngSeed: number, sideSeeds: readonly [number, number], configA: DdsConfigInput, configB: DdsConfigInput): Promise<World> {
+  const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 20, recordTrace: false, seed });
+  const net = topo.network;
+  const rng = new SeededRandom(rngSeed);
+  const turn = await TurnServer.start(topo.server, {
+    ip: '192.0.2.1', port: 3478, realm: 'rtps-ice.test', users: new Map([['alice', 's3cret']]), timers: net.timers,
+    randomBytes: (n) => rng.bytes(n),
+  });
+  const spdp = await reflector(topo.server);
+  const a = await side(net, topo.left, sideSeeds[0], configA);
+  const b = await side(net, topo.right, sideSeeds[1], configB);
+  return {
+    net, topo, turn, a, b,
+    close: async () => {
+      await a.p.close(); a.driver.close();
+      await b.p.close(); b.driver.close();
+      await drive(net, () => true, 100);
+      spdp.close();
+      turn.close();
+    },
+  };
+}
+
 describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual time)', function () {
   this.timeout(120_000);
 
   it('selects pairs with a relayed local candidate and delivers reliable samples through the TURN server', async () => {
-    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 20, recordTrace: false, seed: 9 });
-    const net = topo.network;
-    const rng = new SeededRandom(99);
-    const turn = await TurnServer.start(topo.server, {
-      ip: '192.0.2.1', port: 3478, realm: 'rtps-ice.test', users: new Map([['alice', 's3cret']]), timers: net.timers,
-      randomBytes: (n) => rng.bytes(n),
-    });
-    const spdp = await reflector(topo.server);
-    const a = await side(net, topo.left, 71, config());
-    const b = await side(net, topo.right, 72, config());
+    const { net, topo, turn, a, b, close } = await world(9, 99, [71, 72], config(), config());
     try {
       await drive(net, () => a.p.discoveredParticipants().length === 1 && b.p.discoveredParticipants().length === 1, 20_000);
       // The announced ICE info carries relayed candidates (IceCandidate_t type 3 on the wire), once allocated.
@@ -123,26 +147,13 @@ describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual 
       expect(b.turnErrors).to.deep.equal([]);
       console.log(`      ${N} reliable samples through TURN; datagrams relayed while writing: ${relayedDuring}, allocations ${turn.stats().allocations}`);
     } finally {
-      await a.p.close(); a.driver.close();
-      await b.p.close(); b.driver.close();
-      await drive(net, () => true, 100);
-      spdp.close();
-      turn.close();
+      await close();
     }
     expect(topo.left.openSockets + topo.right.openSockets).to.equal(0);
   });
 
   it('a wrong TURN password is reported as TurnError "unauthorized" on every endpoint, and no relayed candidate is announced', async () => {
-    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 20, recordTrace: false, seed: 10 });
-    const net = topo.network;
-    const rng = new SeededRandom(98);
-    const turn = await TurnServer.start(topo.server, {
-      ip: '192.0.2.1', port: 3478, realm: 'rtps-ice.test', users: new Map([['alice', 's3cret']]), timers: net.timers,
-      randomBytes: (n) => rng.bytes(n),
-    });
-    const spdp = await reflector(topo.server);
-    const a = await side(net, topo.left, 81, config('not-the-password'));
-    const b = await side(net, topo.right, 82, config());
+    const { net, a, b, close } = await world(10, 98, [81, 82], config('not-the-password'), config());
     try {
       await drive(net, () => a.turnErrors.length >= 3 && b.p.discoveredParticipants().length === 1, 20_000);
       expect(a.turnErrors).to.deep.equal(['unauthorized', 'unauthorized', 'unauthorized']);
@@ -150,25 +161,12 @@ describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual 
       expect(seenByB.ice.get('SEDP')?.candidates.some((c) => c.type === 'relayed')).to.equal(false);
       expect(b.turnErrors).to.deep.equal([]);
     } finally {
-      await a.p.close(); a.driver.close();
-      await b.p.close(); b.driver.close();
-      await drive(net, () => true, 100);
-      spdp.close();
-      turn.close();
+      await close();
     }
   });
 
   it('TransportPolicy=relay: only relayed candidates are announced, both sides select relayed ↔ relayed, samples arrive', async () => {
-    const topo = twoNatTopology({ left: NatPresets.symmetric, right: NatPresets.symmetric, rttMs: 20, recordTrace: false, seed: 11 });
-    const net = topo.network;
-    const rng = new SeededRandom(97);
-    const turn = await TurnServer.start(topo.server, {
-      ip: '192.0.2.1', port: 3478, realm: 'rtps-ice.test', users: new Map([['alice', 's3cret']]), timers: net.timers,
-      randomBytes: (n) => rng.bytes(n),
-    });
-    const spdp = await reflector(topo.server);
-    const a = await side(net, topo.left, 91, config('s3cret', 'relay'));
-    const b = await side(net, topo.right, 92, config('s3cret', 'relay'));
+    const { net, a, b, close } = await world(11, 97, [91, 92], config('s3cret', 'relay'), config('s3cret', 'relay'));
     try {
       const relayedIn = (p: Participant): number => p.discoveredParticipants()[0]?.ice.get('SEDP')?.candidates.filter((c) => c.type === 'relayed').length ?? 0;
       await drive(net, () => relayedIn(a.p) > 0 && relayedIn(b.p) > 0, 20_000);
@@ -191,11 +189,7 @@ describe('dds over TURN relayed candidates, two symmetric NATs (simnet, virtual 
         expect(b.driver.selectedPath(`${hexB}.${ch}`, hexA)?.localCandidate.type, `${ch} at b`).to.equal('relayed');
       }
     } finally {
-      await a.p.close(); a.driver.close();
-      await b.p.close(); b.driver.close();
-      await drive(net, () => true, 100);
-      spdp.close();
-      turn.close();
+      await close();
     }
   });
 });
