@@ -12,7 +12,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { labLines, listNamespaces, NetnsLab, requireLab, waitForLabEvent, type LabProcess } from '../support/netns-lab.js';
+import { labLines, waitForLabEvent, type LabProcess } from '../support/netns-lab.js';
+import { useNetnsLab } from '../support/netns-lab-hooks.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const N = 500;
@@ -35,27 +36,10 @@ setTimeout(() => process.exit(0), 90000);
 
 describe(`dds/DomainParticipant over coturn relayed candidates, two symmetric kernel NATs (root; \`${INSTALL}\`)`, function () {
   this.timeout(180_000);
-  let lab: NetnsLab | undefined;
-  let prefix = '';
-
-  before(async () => {
-    try {
-      requireLab();
-    } catch (err) {
-      throw new Error(`${err instanceof Error ? err.message : String(err)} — install: ${INSTALL} (and run as root)`, { cause: err });
-    }
-    lab = await NetnsLab.up({ left: 'sym', right: 'sym', signal: AbortSignal.timeout(30_000) });
-    prefix = lab.prefix;
-  });
-
-  after(async () => {
-    await lab?.down();
-    if (prefix !== '') expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`)), 'lab namespaces left').to.deep.equal([]);
-  });
+  const labOf = useNetnsLab(INSTALL, 'sym', 'sym');
 
   it(`${N} reliable samples hostA → hostB exactly once and in order; the selected pairs go through coturn (a relayed local candidate)`, async () => {
-    if (lab === undefined) throw new Error('no lab');
-    const l = lab;
+    const l = labOf();
     const stun = `${l.stunServer.ip}:${l.stunServer.port}`;
     const reflector = l.spawn('stun', [process.execPath, '--input-type=module', '-e', REFLECTOR, l.stunServer.ip, String(RENDEZVOUS_PORT)]);
     const argsOf = (role: 'writer' | 'reader', side: 'A' | 'B'): string => JSON.stringify({

@@ -8,7 +8,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { listNamespaces, NetnsLab, requireLab, type LabProcess } from '../support/netns-lab.js';
+import type { LabProcess } from '../support/netns-lab.js';
+import { useNetnsLab } from '../support/netns-lab-hooks.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const RUNNER = fileURLToPath(new URL('./coturn-runner.ts', import.meta.url));
@@ -27,26 +28,10 @@ async function result(p: LabProcess, ms: number): Promise<Result> {
 
 describe(`turn/TurnClient against coturn through a symmetric kernel NAT (root; \`${INSTALL}\`)`, function () {
   this.timeout(120_000);
-  let lab: NetnsLab | undefined;
-  let prefix = '';
-
-  before(async () => {
-    try {
-      requireLab();
-    } catch (err) {
-      throw new Error(`${err instanceof Error ? err.message : String(err)} — install: ${INSTALL} (and run as root)`, { cause: err });
-    }
-    lab = await NetnsLab.up({ left: 'sym', right: 'sym', signal: AbortSignal.timeout(30_000) });
-    prefix = lab.prefix;
-  });
-
-  after(async () => {
-    await lab?.down();
-    if (prefix !== '') expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`)), 'lab namespaces left').to.deep.equal([]);
-  });
+  const labOf = useNetnsLab(INSTALL, 'sym', 'sym');
 
   const run = async (extra: Record<string, unknown>): Promise<Result> => {
-    if (lab === undefined) throw new Error('no lab');
+    const lab = labOf();
     const args = {
       ip: lab.hostIp('A'), server: lab.stunServer, username: lab.turnCredentials.username, password: lab.turnCredentials.password, boundMs: 45_000, ...extra,
     };
@@ -65,7 +50,7 @@ describe(`turn/TurnClient against coturn through a symmetric kernel NAT (root; \
     expect(r.sent).to.deep.equal(['Allocate request', 'Allocate request', 'Refresh request']);
     expect(r.received).to.deep.equal(['Allocate 401', 'Allocate success']);
     expect((r['relayed'] as { ip: string }).ip).to.equal('198.51.100.130');
-    expect((r['mapped'] as { ip: string }).ip).to.equal(lab!.publicIp('A'));
+    expect((r['mapped'] as { ip: string }).ip).to.equal(labOf().publicIp('A'));
     expect((r['auth'] as { realm: string }).realm).to.equal('lab.local');
     console.log(`      allocated in ${String(r['elapsedMs'])} ms (2 round trips)`);
   });
