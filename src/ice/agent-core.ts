@@ -4,7 +4,7 @@
  * transaction per Ta across every endpoint and checklist, chosen in this order: triggered queue
  * (nominations first), due maintenance (keepalives, consent, server-reflexive), then ordinary checks
  * round-robin over checklists. Also check transactions (send, retransmit, time out), pair states,
- * the agent-wide active foundations and unfreezing. The layers above (`agent-selection.ts`,
+ * the per-checklist active foundations and unfreezing. The layers above (`agent-selection.ts`,
  * `agent-lifecycle.ts`, `agent-input.ts`, `agent.ts`) add nomination, checklist lifecycle, input
  * handling and the public API; together they are the sans-I/O {@link IceAgent}.
  */
@@ -38,8 +38,6 @@ export abstract class AgentCore {
   /** Paced work that becomes due at a time: keepalives, consent, STUN-server messages. */
   protected readonly maintenance = new TimerQueue();
   protected readonly endpoints = new Map<string, EndpointState>();
-  /** Agent-wide active foundations: pairs in waiting or in-progress, counted (spec §5.6). */
-  protected readonly active = new Map<string, number>();
   protected triggered: TriggeredEntry[] = [];
   protected roundRobin: Checklist[] = [];
   protected readonly outstanding = new Map<string, Outstanding>();
@@ -49,7 +47,8 @@ export abstract class AgentCore {
   protected lastPacedAt = Number.NEGATIVE_INFINITY;
   protected pacedSends = 0;
   protected prflxCounter = 0;
-  protected unfreezeAll = false;
+  /** Checklists where a foundation went inactive: `unfreeze()` runs on them in `processDeferred`. */
+  protected readonly unfreezePending = new Set<Checklist>();
   protected readonly succeededFoundations = new Set<string>();
 
   /** @throws InvalidConfigError for a bad `init`. */
@@ -265,32 +264,38 @@ export abstract class AgentCore {
     const was = isActiveState(pair.state);
     const now = isActiveState(next);
     pair.state = next;
+    // Active foundations are counted per checklist (docs/ice.md "Freezing"): checklists of other
+    // endpoints or toward other remotes never hold each other's pairs frozen.
+    const active = cl.activeFoundations;
     if (was && !now) {
-      const n = (this.active.get(pair.foundation) ?? 1) - 1;
+      const n = (active.get(pair.foundation) ?? 1) - 1;
       if (n <= 0) {
-        this.active.delete(pair.foundation);
-        this.unfreezeAll = true;
+        active.delete(pair.foundation);
+        if (!cl.destroyed) this.unfreezePending.add(cl);
       } else {
-        this.active.set(pair.foundation, n);
+        active.set(pair.foundation, n);
       }
     } else if (!was && now) {
-      this.active.set(pair.foundation, (this.active.get(pair.foundation) ?? 0) + 1);
+      active.set(pair.foundation, (active.get(pair.foundation) ?? 0) + 1);
     }
     if (next.kind === 'waiting') this.addToRoundRobin(cl);
   }
 
-  /** Spec §5.6 `unfreeze()`: frozen pairs whose foundation is inactive, or whose remote foundation is one of ours. */
+  /**
+   * Spec §5.6 `unfreeze()`: frozen pairs whose foundation is inactive, or whose remote foundation is
+   * one of ours — with the foundation's activity counted in this checklist only (docs/ice.md "Freezing").
+   */
   protected unfreeze(ep: EndpointState, cl: Checklist): void {
     if (cl.destroyed || cl.state.kind === 'selected') return;
     for (const p of cl.pairs) {
       if (p.state.kind !== 'frozen') continue;
-      if (!this.active.has(p.foundation) || ep.localFoundations.has(p.remote.foundation)) this.setPairState(cl, p, { kind: 'waiting' });
+      if (!cl.activeFoundations.has(p.foundation) || ep.localFoundations.has(p.remote.foundation)) this.setPairState(cl, p, { kind: 'waiting' });
     }
   }
 
   /** Spec §5.6 `process_deferred`: unfreeze after a foundation went inactive or a check succeeded. */
   protected processDeferred(): void {
-    while (this.unfreezeAll || this.succeededFoundations.size > 0) {
+    while (this.unfreezePending.size > 0 || this.succeededFoundations.size > 0) {
       if (this.succeededFoundations.size > 0) {
         const done = [...this.succeededFoundations];
         this.succeededFoundations.clear();
@@ -302,9 +307,13 @@ export abstract class AgentCore {
           }
         }
       }
-      if (this.unfreezeAll) {
-        this.unfreezeAll = false;
-        for (const ep of this.endpoints.values()) for (const cl of ep.byUsername.values()) this.unfreeze(ep, cl);
+      if (this.unfreezePending.size > 0) {
+        const lists = [...this.unfreezePending];
+        this.unfreezePending.clear();
+        for (const cl of lists) {
+          const ep = this.endpoints.get(cl.endpointId);
+          if (ep !== undefined && ep.byUsername.get(cl.remoteUsername) === cl) this.unfreeze(ep, cl);
+        }
       }
     }
   }

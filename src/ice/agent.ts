@@ -304,9 +304,8 @@ export class IceAgent extends AgentInput {
     this.triggered = [];
     this.roundRobin = [];
     this.outstanding.clear();
-    this.active.clear();
+    this.unfreezePending.clear();
     this.succeededFoundations.clear();
-    this.unfreezeAll = false;
   }
 }
 

@@ -54,6 +54,12 @@ export class Checklist {
   /** Round trips measured on this checklist's checks (RFC 6298), for the RTO of later transactions. */
   readonly rtt = new RttEstimator();
   destroyed = false;
+  /**
+   * Active foundations of this checklist: pairs in waiting or in-progress, counted by pair foundation.
+   * Scoped to the checklist — one ICE session (one local, one remote username), the scope of RFC 8445
+   * §6.1.2.6 — not agent-wide as OpenDDS does (spec §5.6): see docs/ice.md "Freezing".
+   */
+  readonly activeFoundations = new Map<string, number>();
   /** Outstanding transactions of this checklist, by transaction key. */
   readonly transactions = new Map<string, CheckTransaction>();
   readonly timers: {

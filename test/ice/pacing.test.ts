@@ -122,16 +122,22 @@ describe('ice/agent: pacing and keepalive', function () {
     expect(at - t1).to.be.within(24_000, 30_001);
   });
 
-  it('unfreezes per foundation across checklists (spec §5.6): one foundation active at a time, success unfreezes the rest', () => {
+  it('freezes per foundation within a checklist, never across checklists (docs/ice.md "Freezing"); all connect', () => {
     const net = new FakeNet();
     net.delay = () => 1;
     const a = net.addNode('a', 1);
     const b = net.addNode('b', 2);
     const ia = [0, 1, 2].map((i) => net.addEndpoint(a, `E${i}`, [ip4('10.0.0.1', 5000 + i)]));
     const ib = [0, 1, 2].map((i) => net.addEndpoint(b, `E${i}`, [ip4('10.0.0.2', 5000 + i)]));
-    for (let i = 0; i < 3; i++) a.agent.startIce(`E${i}`, `k${i}`, ib[i]!);
-    const states = [0, 1, 2].map((i) => a.agent.inspect(`E${i}`, ib[i]!.username)!.pairs[0]!.state);
-    expect(states).to.deep.equal(['waiting', 'frozen', 'frozen']);
+    // Each remote gets a second, lower-priority candidate with the same foundation (same IP, a port nobody binds).
+    const withTwin = (info: IceAgentInfo, port: number): IceAgentInfo => {
+      const c = info.candidates[0]!;
+      return { ...info, candidates: [...info.candidates, { ...c, address: ip4('10.0.0.2', port), priority: c.priority - 1 }] };
+    };
+    for (let i = 0; i < 3; i++) a.agent.startIce(`E${i}`, `k${i}`, withTwin(ib[i]!, 6000 + i));
+    const states = [0, 1, 2].map((i) => a.agent.inspect(`E${i}`, ib[i]!.username)!.pairs.map((p) => p.state));
+    // Same pair foundation in all three checklists: each checklist's best pair is waiting, its twin frozen behind it.
+    expect(states).to.deep.equal([['waiting', 'frozen'], ['waiting', 'frozen'], ['waiting', 'frozen']]);
     for (let i = 0; i < 3; i++) b.agent.startIce(`E${i}`, `k${i}`, ia[i]!);
     net.run(5_000, () => eventsOf(a, 'selected').length === 3 && eventsOf(b, 'selected').length === 3);
     expect(eventsOf(a, 'selected')).to.have.length(3);

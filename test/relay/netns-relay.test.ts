@@ -5,14 +5,14 @@
  *
  * - Symmetric NATs on both sides, `RtpsRelayOnly`: discovery and 1,000 reliable samples through the
  *   relay, exactly once and in order.
- * - Port-restricted cone NATs, `UseRtpsRelay` + ICE on the DATA endpoint (no STUN server: the
+ * - Port-restricted cone NATs, `UseRtpsRelay` + ICE on SPDP, SEDP and DATA (no STUN server: the
  *   server-reflexive candidates come from the relay's answers): samples start through the relay and
  *   move to the ICE-selected direct pair; 3,000 samples exactly once and in order; the pair is
  *   natA's/natB's public address; the relay's DATA port receives no RTPS after the switch.
- *   ICE runs on DATA only here: with ICE on SPDP, SEDP and DATA at once, the three checklists share
- *   pair foundations (same host base, srflx foundation from the relay's IP), and behind two
- *   port-restricted kernel NATs about one run in three froze every pair but one in-progress pair
- *   whose checks the peer's NAT filters (spec §5.6 freezing across endpoints; docs/transport.md).
+ *   The three checklists share pair foundations (same host base, srflx foundation from the relay's
+ *   IP); with foundations frozen agent-wide (OpenDDS, spec §5.6) the two agents could probe a
+ *   foundation first on different endpoints, and behind port-restricted NATs neither probe got through
+ *   (docs/ice.md "Freezing"). The agent now counts active foundations per checklist.
  *
  * Wall-clock times are reported, never asserted. Root only; without root or a tool it fails with the
  * reason and the install command. Afterwards the lab is gone.
@@ -63,9 +63,9 @@ function spawnRelay(l: NetnsLab): LabProcess {
 }
 
 function spawnClient(l: NetnsLab, role: 'writer' | 'reader', side: 'A' | 'B', mode: 'only' | 'use', ice: boolean, count: number): LabProcess {
-  // ICE on the DATA endpoint only (see the module comment): SPDP and SEDP stay on the relay.
+  // `ice`: ICE on SPDP and SEDP (`[rtps_discovery] UseIce`) and on DATA (`[transport] UseIce`).
   return l.spawn(side === 'A' ? 'hostA' : 'hostB', [
-    process.execPath, '--import', 'tsx', RUNNER, JSON.stringify({ role, ip: l.hostIp(side), relay: RELAY_IP, mode, ice, iceDiscovery: false, count, domainId: DOMAIN }),
+    process.execPath, '--import', 'tsx', RUNNER, JSON.stringify({ role, ip: l.hostIp(side), relay: RELAY_IP, mode, ice, iceDiscovery: ice, count, domainId: DOMAIN }),
   ], { stdin: 'pipe' });
 }
 

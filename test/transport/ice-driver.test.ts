@@ -105,6 +105,51 @@ describe('transport/IceDriver on simnet', function () {
     expect(o.setupMs).to.be.at.most(200);
   });
 
+  it('two port-restricted NATs, two endpoints whose checklists start in opposite orders on the two sides: both endpoints select within 2 s (no cross-endpoint freeze)', async () => {
+    // The ice-stall case (docs/ice.md "Freezing"): with foundations frozen agent-wide, the left agent
+    // probed each foundation first on SPDP and the right agent on SEDP; behind address-and-port-dependent
+    // filtering a check only gets through once the peer has checked the same 5-tuple, so neither probe
+    // was answered and each held its foundation for checkTimeoutMs (39.5 s) while every other pair
+    // stayed frozen. Kernel-like NATs (Linux masquerade): port-restricted, no hairpinning.
+    const kernelPort: NatSpec = { ...NatPresets.portRestricted, hairpinning: false };
+    const topo = twoNatTopology({ left: kernelPort, right: kernelPort, rttMs: 20, seed: 3, recordTrace: false });
+    const server = await StunServer.start(topo.server, { ip: '192.0.2.1', port: 3478 });
+    const ids = ['SPDP', 'SEDP'] as const;
+    const make = async (host: 'left' | 'right', seed: number): Promise<{ driver: IceDriver; selected: Map<string, number> }> => {
+      const rng = new SeededRandom(seed);
+      const driver = new IceDriver({ network: topo[host], timers: topo.network.timers, randomBytes: (n) => rng.bytes(n), log: silentLogger });
+      const selected = new Map<string, number>();
+      driver.on('ice-event', (e) => { if (e.type === 'selected') selected.set(e.endpointId, topo.network.timers.clock.now()); });
+      for (const id of ids) await driver.addEndpoint({ id, stunServer: { family: 'IPv4', ip: '192.0.2.1', port: 3478 } });
+      return { driver, selected };
+    };
+    const l = await make('left', 101);
+    const r = await make('right', 202);
+    try {
+      topo.network.runFor(3_000);
+      const info = (d: IceDriver, id: string): IceAgentInfo => {
+        const i = d.agent.localInfo(id);
+        if (i?.candidates.some((c) => c.type === 'server-reflexive') !== true) throw new Error(`${id}: no server-reflexive candidate`);
+        return i;
+      };
+      const t0 = topo.network.timers.clock.now();
+      for (const id of ['SPDP', 'SEDP']) l.driver.startIce(id, 'L->R', info(r.driver, id));
+      for (const id of ['SEDP', 'SPDP']) r.driver.startIce(id, 'R->L', info(l.driver, id));
+      for (let i = 0; i < 40 && (l.selected.size < 2 || r.selected.size < 2); i++) topo.network.runFor(50);
+      const report = (d: IceDriver, peer: IceDriver): string => ids.map((id) => {
+        const snap = d.agent.inspect(id, info(peer, id).username);
+        return `${id} ${snap?.state ?? '?'} [${snap?.pairs.map((p) => `${p.remote} ${p.state}`).join(', ') ?? ''}]`;
+      }).join('; ');
+      expect([...l.selected.keys()].sort(), `left: ${report(l.driver, r.driver)}`).to.deep.equal(['SEDP', 'SPDP']);
+      expect([...r.selected.keys()].sort(), `right: ${report(r.driver, l.driver)}`).to.deep.equal(['SEDP', 'SPDP']);
+      for (const at of [...l.selected.values(), ...r.selected.values()]) expect(at - t0).to.be.at.most(2_000);
+    } finally {
+      l.driver.close();
+      r.driver.close();
+      server.close();
+    }
+  });
+
   describe('the NAT matrix, STUN server on the public side, 20 ms RTT', () => {
     const names = Object.keys(KINDS) as Kind[];
     for (const a of names) {
