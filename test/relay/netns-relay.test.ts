@@ -19,7 +19,8 @@
  */
 import { fileURLToPath } from 'node:url';
 import { expect } from 'chai';
-import { labLines, listNamespaces, NetnsLab, requireLab, waitForLabEvent, type LabLine, type LabProcess, type NatMode } from '../support/netns-lab.js';
+import { labLines, waitForLabEvent, type LabLine, type LabProcess, type NatMode, type NetnsLab } from '../support/netns-lab.js';
+import { useNetnsLab } from '../support/netns-lab-hooks.js';
 
 const INSTALL = 'apt-get install -y iproute2 nftables conntrack coturn stun-client tcpdump';
 const RUNNER = fileURLToPath(new URL('./netns-relay-runner.ts', import.meta.url));
@@ -39,22 +40,7 @@ function rtpsInAt(stats: LabLine, port: number): number {
 function labSuite(left: NatMode, right: NatMode, title: string, body: (lab: () => NetnsLab) => void): void {
   describe(title, function () {
     this.timeout(240_000);
-    let lab: NetnsLab | undefined;
-    let prefix = '';
-    before(async () => {
-      try {
-        requireLab();
-      } catch (err) {
-        throw new Error(`${err instanceof Error ? err.message : String(err)} — install: ${INSTALL} (and run as root)`, { cause: err });
-      }
-      lab = await NetnsLab.up({ left, right, signal: AbortSignal.timeout(30_000) });
-      prefix = lab.prefix;
-    });
-    after(async () => {
-      await lab?.down();
-      if (prefix !== '') expect(listNamespaces().filter((n) => n.startsWith(`${prefix}-`)), 'lab namespaces left').to.deep.equal([]);
-    });
-    body(() => { if (lab === undefined) throw new Error('no lab'); return lab; });
+    body(useNetnsLab(INSTALL, left, right));
   });
 }
 
