@@ -41,6 +41,7 @@ import { runLossySetups } from '../test/ice/support/scenarios.js';
 import { LAB_ADDRESS_PREFIXES, NetnsLab, requireLab } from '../test/support/netns-lab.js';
 import { connectPeers, PeerToolMissingError, requirePeerTool, startPeer, type IcePeer, type PeerKind } from '../test/interop/peers/index.js';
 import type { BenchResult } from './support/report.js';
+import { heapUsedAfterGc } from './support/memory.js';
 import { printResults } from './support/report.js';
 
 const execFileAsync = promisify(execFile);
@@ -128,12 +129,6 @@ async function simnetTwoConeNats(): Promise<number> {
 
 /** Child-process half of `memory.perRemoteAgent` (run with `--expose-gc`): prints bytes per remote agent. */
 function memoryChild(): void {
-  const gc: unknown = Reflect.get(globalThis, 'gc');
-  if (typeof gc !== 'function') throw new Error('run with --expose-gc');
-  const collect = (): number => {
-    for (let i = 0; i < 3; i++) Reflect.apply(gc, undefined, []);
-    return process.memoryUsage().heapUsed;
-  };
   const clock = new ManualClock();
   const agent = new IceAgent({
     clock, send: () => undefined, emit: () => undefined, log: silentLogger,
@@ -152,9 +147,9 @@ function memoryChild(): void {
       ],
     });
   }
-  const before = collect();
+  const before = heapUsedAfterGc();
   for (const [i, remote] of remotes.entries()) agent.startIce('E', `peer-${i}`, remote, { roleRule: 'rfc8445' });
-  const after = collect();
+  const after = heapUsedAfterGc();
   process.stdout.write(`${JSON.stringify({ bytesPerRemoteAgent: (after - before) / REMOTE_AGENTS, pairs: agent.inspect('E', remotes[0]?.username ?? '')?.pairs.length })}\n`);
   agent.close();
 }

@@ -36,6 +36,7 @@ import { silentLogger } from '../src/util/logger.js';
 import { SeededRandom } from '../src/util/prng.js';
 import { prefixOf, rtps, stunRequest } from '../test/relay/relay-fixtures.js';
 import { printResults, type BenchResult } from './support/report.js';
+import { heapUsedAfterGc } from './support/memory.js';
 
 const execFileAsync = promisify(execFile);
 const CLIENTS = 1000;
@@ -220,12 +221,6 @@ async function loopbackLatency(): Promise<{ relay: number[]; direct: number[] }>
 
 /** Child-process half of `memory.perClient` (run with `--expose-gc`). */
 function memoryChild(): void {
-  const gc: unknown = Reflect.get(globalThis, 'gc');
-  if (typeof gc !== 'function') throw new Error('run with --expose-gc');
-  const collect = (): number => {
-    for (let i = 0; i < 3; i++) Reflect.apply(gc, undefined, []);
-    return process.memoryUsage().heapUsed;
-  };
   const clock = new ManualClock();
   const set = new GuidAddrSet({ clock, log: silentLogger, emit: () => undefined });
   const partitions = new PartitionTable();
@@ -235,14 +230,14 @@ function memoryChild(): void {
     spdp: rtps(prefixOf(i + 1)),
     partition: partitionOf(i + 1),
   }));
-  const before = collect();
+  const before = heapUsedAfterGc();
   for (const c of inputs) {
     PORTS.forEach((port, k) => { set.recordActivity(c.prefix, c.addresses[k] ?? transportAddress('10.0.0.1', 1), port); });
     set.cacheSpdpMessage(c.prefix, c.spdp);
     set.admit(c.prefix);
     partitions.setEndpointPartitions({ prefix: c.prefix, entityId: 0x102 }, [c.partition]);
   }
-  const after = collect();
+  const after = heapUsedAfterGc();
   if (set.stats().admittedClients !== MEMORY_CLIENTS) throw new Error('not all admitted');
   process.stdout.write(`${JSON.stringify({ bytesPerClient: (after - before) / MEMORY_CLIENTS })}\n`);
 }
