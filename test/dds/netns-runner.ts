@@ -11,7 +11,7 @@
  */
 import { createInterface } from 'node:readline';
 import { DomainParticipant } from '../../src/dds/index.js';
-import { LAB_MSG_IDL } from './support.js';
+import { LAB_MSG_IDL, readLabMsgs, writeAll } from './support.js';
 
 interface Args { role: 'writer' | 'reader'; ip: string; peer: string; stun: string; count: number; domainId: number }
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -42,19 +42,13 @@ try {
     // Samples go out once DATA has an ICE-selected pair (before it, only the private locator, unreachable).
     while (p.selectedAddress('data', remote()) === undefined && !signal.aborted) await new Promise((r) => { setTimeout(r, 20); });
     const selectedMs = performance.now() - t0;
-    for (let id = 1; id <= args.count; id++) await w.write({ id, text: `msg ${id}` }, { signal });
+    await writeAll(w, args.count, signal);
     await w.waitForAcknowledgments({ signal });
     report({ event: 'done', matchedMs, selectedMs, doneMs: performance.now() - t0, selectedData: p.selectedAddress('data', remote()) ?? null });
   } else {
     const r = p.createDataReader(topic, qos);
-    let next = 1;
-    let bad = 0;
-    for await (const { sample } of r.samples({ signal })) {
-      if (sample.id !== next || sample.text !== `msg ${next}`) bad++;
-      next++;
-      if (next > args.count) break;
-    }
-    report({ event: 'done', received: next - 1, bad, doneMs: performance.now() - t0, selectedData: p.selectedAddress('data', remote()) ?? null, writerPrefix: Buffer.from(remote()).toString('hex') });
+    const { received, bad } = await readLabMsgs(r, args.count, signal);
+    report({ event: 'done', received, bad, doneMs: performance.now() - t0, selectedData: p.selectedAddress('data', remote()) ?? null, writerPrefix: Buffer.from(remote()).toString('hex') });
   }
   await Promise.race([stdinLine, new Promise((r) => { setTimeout(r, 60_000); })]);
 } finally {

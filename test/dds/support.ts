@@ -57,3 +57,20 @@ export class IdCollector {
 export async function writeAll(writer: DataWriter, n: number, signal?: AbortSignal): Promise<void> {
   for (let id = 1; id <= n; id++) await writer.write({ id, text: `msg ${id}` }, signal === undefined ? {} : { signal });
 }
+
+/**
+ * Reads `count` LabMsg samples in order (ids 1..count, text `msg <id>`), counting the ones that are
+ * not the next expected as `bad`; calls `onSample` for each. Ends early only through `signal`.
+ */
+export async function readLabMsgs(reader: DataReader, count: number, signal: AbortSignal, onSample?: () => void): Promise<{ received: number; bad: number }> {
+  let next = 1;
+  let bad = 0;
+  if (count < 1) return { received: 0, bad };
+  for await (const { sample } of reader.samples({ signal })) {
+    onSample?.();
+    if (sample.id !== next || sample.text !== `msg ${next}`) bad++;
+    next++;
+    if (next > count) break;
+  }
+  return { received: next - 1, bad };
+}

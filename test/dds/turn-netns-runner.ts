@@ -15,7 +15,7 @@ import { IceDriver, RealTimerService, UdpNetwork } from '../../src/transport/ind
 import { formatAddress } from '../../src/util/address.js';
 import { toHex } from '../../src/util/hex.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { LAB_MSG_IDL } from './support.js';
+import { LAB_MSG_IDL, readLabMsgs, writeAll } from './support.js';
 
 interface Args { role: 'writer' | 'reader'; ip: string; rendezvous: string; stun: string; turn: { username: string; password: string }; count: number }
 const args = JSON.parse(process.argv[2] ?? '{}') as Args;
@@ -54,19 +54,13 @@ try {
     await w.waitForMatch({ signal });
     while (p.selectedAddress('data', remote()) === undefined && !signal.aborted) await new Promise((r) => { setTimeout(r, 20); });
     const selectedMs = performance.now() - t0;
-    for (let id = 1; id <= args.count; id++) await w.write({ id, text: `msg ${id}` }, { signal });
+    await writeAll(w, args.count, signal);
     await w.waitForAcknowledgments({ signal });
     report({ event: 'done', selectedMs, doneMs: performance.now() - t0, paths: paths() });
   } else {
     const r = p.createDataReader(topic, qos);
-    let next = 1;
-    let bad = 0;
-    for await (const { sample } of r.samples({ signal })) {
-      if (sample.id !== next || sample.text !== `msg ${next}`) bad++;
-      next++;
-      if (next > args.count) break;
-    }
-    report({ event: 'done', received: next - 1, bad, doneMs: performance.now() - t0, paths: paths() });
+    const { received, bad } = await readLabMsgs(r, args.count, signal);
+    report({ event: 'done', received, bad, doneMs: performance.now() - t0, paths: paths() });
   }
   await Promise.race([stdinLine, new Promise((r) => { setTimeout(r, 60_000); })]);
 } finally {

@@ -19,7 +19,7 @@ import { IceDriver, RealTimerService, UdpNetwork } from '../../src/transport/ind
 import { randomBytes } from 'node:crypto';
 import type { DatagramNetwork, DatagramSocket } from '../../src/util/datagram-io.js';
 import { createLogger, silentLogger } from '../../src/util/logger.js';
-import { LAB_MSG_IDL } from '../dds/support.js';
+import { LAB_MSG_IDL, readLabMsgs } from '../dds/support.js';
 
 interface RelayArgs { role: 'relay'; ip: string; basePort: number; domainId: number }
 interface ClientArgs {
@@ -144,17 +144,10 @@ if (args.role === 'relay') {
       report({ event: 'done', matchedMs, doneMs, selectedData: await selectedData(), selectedMs, ...iceReport() });
     } else {
       const r = p.createDataReader(topic, qos);
-      let next = 1;
-      let bad = 0;
       let firstSampleMs: number | null = null;
-      for await (const { sample } of r.samples({ signal })) {
-        firstSampleMs ??= performance.now() - t0;
-        if (sample.id !== next || sample.text !== `msg ${next}`) bad++;
-        next++;
-        if (next > a.count) break;
-      }
+      const { received, bad } = await readLabMsgs(r, a.count, signal, () => { firstSampleMs ??= performance.now() - t0; });
       const doneMs = performance.now() - t0;
-      report({ event: 'done', received: next - 1, bad, firstSampleMs, doneMs, selectedData: await selectedData(), selectedMs, ...iceReport() });
+      report({ event: 'done', received, bad, firstSampleMs, doneMs, selectedData: await selectedData(), selectedMs, ...iceReport() });
     }
     await Promise.race([new Promise<void>((r) => { lines.once('line', () => { r(); }); process.stdin.once('end', () => { r(); }); }), new Promise((r) => { setTimeout(r, 60_000); })]);
   } finally {
