@@ -76,6 +76,35 @@ function percentile(sorted: readonly number[], p: number): number {
 // ---- child roles ----
 
 /**
+ * With `DATAPLANE_PROF=<dir>`, a child profiles only its measured phase (start-up, discovery and
+ * teardown left out) and writes `<dir>/<role>-<size>.cpuprofile`.
+ */
+async function phaseProfiler(role: string): Promise<{ stop(): Promise<void> }> {
+  const dir = process.env['DATAPLANE_PROF'];
+  if (dir === undefined) return { stop: async () => undefined };
+  const { Session } = await import('node:inspector/promises');
+  const { writeFile } = await import('node:fs/promises');
+  const session = new Session();
+  session.connect();
+  await session.post('Profiler.enable');
+  await session.post('Profiler.setSamplingInterval', { interval: 200 });
+  await session.post('Profiler.start');
+  return {
+    stop: async () => {
+      const { profile } = await session.post('Profiler.stop');
+      await writeFile(`${dir}/${role}-${arg('size') ?? ''}.cpuprofile`, JSON.stringify(profile));
+      session.disconnect();
+    },
+  };
+}
+
+/** CPU µs (user + system) this process spent since `from`, per `n` samples. */
+function cpuUsPerSample(from: NodeJS.CpuUsage, n: number): number {
+  const d = process.cpuUsage(from);
+  return Math.round(((d.user + d.system) / Math.max(1, n)) * 100) / 100;
+}
+
+/**
  * The floor of any Node.js stack: a bare `node:dgram` ping-pong of `size` octets between two
  * processes, on the same loopback (no RTPS, no DDS). `raw-pong` echoes from port 7399 + domain;
  * `raw-ping` measures as `ping` does.
@@ -134,9 +163,10 @@ async function child(role: string): Promise<void> {
       let last = 0;
       const buckets: number[] = [];
       let t0 = 0;
+      let cpu0 = process.cpuUsage();
       reader.on('data', (s) => {
         const now = performance.now();
-        if (received === 0) t0 = now;
+        if (received === 0) { t0 = now; cpu0 = process.cpuUsage(); }
         received++;
         last = now;
         if (s.seq !== next) bad++;
@@ -146,15 +176,23 @@ async function child(role: string): Promise<void> {
       });
       report({ event: 'ready' });
       await reader.waitForMatch({ signal });
+      const prof = await phaseProfiler(role);
       // Until 1.5 s without data after the first sample (the publisher has finished).
       const end = Date.now() + (seconds + 25) * 1000;
-      while (Date.now() < end && (received === 0 || performance.now() - last < 1500)) await sleep(50);
-      report({ event: 'result', received, bad, buckets: Array.from(buckets, (x: number | undefined) => x ?? 0), spanMs: last - t0 });
+      let cpuUs = 0;
+      while (Date.now() < end && (received === 0 || performance.now() - last < 1500)) {
+        await sleep(50);
+        if (received > 0 && performance.now() - last < 100) cpuUs = cpuUsPerSample(cpu0, received);
+      }
+      await prof.stop();
+      report({ event: 'result', received, bad, buckets: Array.from(buckets, (x: number | undefined) => x ?? 0), spanMs: last - t0, cpuUsPerSample: cpuUs });
     } else if (role === 'pub') {
       const writer = p.createDataWriter(p.createTopic('KS', 'KeyedSeq', KS_IDL), HISTORY);
       await writer.waitForMatch({ signal });
       await sleep(300); // let SEDP settle on both sides (the reader matches too)
       const baggage = baggageOf(size);
+      const prof = await phaseProfiler(role);
+      const cpu0 = process.cpuUsage();
       const end = performance.now() + seconds * 1000;
       let seq = 0;
       const dbg = process.env['DATAPLANE_DEBUG'] === undefined ? undefined
@@ -164,8 +202,10 @@ async function child(role: string): Promise<void> {
         await yieldIo();
       }
       clearInterval(dbg);
+      const cpuUs = cpuUsPerSample(cpu0, seq);
+      await prof.stop();
       await writer.waitForAcknowledgments({ signal });
-      report({ event: 'result', written: seq });
+      report({ event: 'result', written: seq, cpuUsPerSample: cpuUs });
     } else if (role === 'pong') {
       const reader = p.createDataReader(p.createTopic('Ping', 'KeyedSeq', KS_IDL), HISTORY);
       const writer = p.createDataWriter(p.createTopic('Pong', 'KeyedSeq', KS_IDL), HISTORY);
@@ -188,6 +228,7 @@ async function child(role: string): Promise<void> {
       let wake: (() => void) | undefined;
       let lastSeq = 0;
       reader.on('data', (s) => { lastSeq = s.seq as number; wake?.(); });
+      const prof = await phaseProfiler(role);
       const rtts: number[] = [];
       const start = performance.now();
       const end = start + seconds * 1000;
@@ -199,6 +240,7 @@ async function child(role: string): Promise<void> {
         const done = performance.now();
         if (t - start >= 1000) rtts.push((done - t) * 1000);
       }
+      await prof.stop();
       rtts.sort((a, b) => a - b);
       report({ event: 'result', roundtrips: rtts.length, medianUs: percentile(rtts, 0.5), p99Us: percentile(rtts, 0.99) });
     }
@@ -217,7 +259,6 @@ function startChild(role: string, domain: number, size: number, seconds: number,
   const file = fileURLToPath(import.meta.url);
   const argv = [...netnsLauncher(ns?.name), process.execPath, ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--import', 'tsx', file,
     '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds), '--max-message-size', String(MAX_MESSAGE_SIZE)];
-  if (process.env['DATAPLANE_PROF'] !== undefined) argv.splice(argv.indexOf(process.execPath) + 1, 0, '--cpu-prof', `--cpu-prof-dir=${process.env['DATAPLANE_PROF']}`);
   const [cmd, ...rest] = argv as [string, ...string[]];
   const c = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   let onReady: () => void = () => undefined;
@@ -245,12 +286,15 @@ function startChild(role: string, domain: number, size: number, seconds: number,
 
 async function ours(size: number, seconds: number, domain: number, ns: DdsNetns | undefined): Promise<{
   samplesPerSec: number; medianUs: number; p99Us: number; lostOrBad: number; rawMedianUs: number; rawP99Us: number;
+  writerCpuUs: number; readerCpuUs: number;
 }> {
   const sub = startChild('sub', domain, size, seconds, ns);
   await sub.ready;
   const pub = startChild('pub', domain, size, seconds, ns);
   let samplesPerSec: number;
   let lostOrBad: number;
+  let writerCpuUs: number;
+  let readerCpuUs: number;
   try {
     const [s, w] = await Promise.all([sub.result, pub.result]);
     const buckets = s['buckets'] as number[];
@@ -258,6 +302,8 @@ async function ours(size: number, seconds: number, domain: number, ns: DdsNetns 
     const steady = full.length > 2 ? full.slice(1) : full;
     samplesPerSec = steady.length > 0 ? steady.reduce((a, b) => a + b, 0) / steady.length : (s['received'] as number) / Math.max(1e-3, (s['spanMs'] as number) / 1000);
     lostOrBad = (w['written'] as number) - (s['received'] as number) + (s['bad'] as number);
+    writerCpuUs = w['cpuUsPerSample'] as number;
+    readerCpuUs = s['cpuUsPerSample'] as number;
   } finally {
     await Promise.all([sub.kill(), pub.kill()]);
   }
@@ -275,7 +321,7 @@ async function ours(size: number, seconds: number, domain: number, ns: DdsNetns 
   const rawPing = startChild('raw-ping', domain, size, Math.min(seconds, 3), ns);
   try {
     const [raw] = await Promise.all([rawPing.result]);
-    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad, rawMedianUs: raw['medianUs'] as number, rawP99Us: raw['p99Us'] as number };
+    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad, rawMedianUs: raw['medianUs'] as number, rawP99Us: raw['p99Us'] as number, writerCpuUs, readerCpuUs };
   } finally {
     await Promise.all([rawPing.kill(), rawPong.kill()]);
   }
@@ -299,6 +345,9 @@ async function main(): Promise<void> {
       const cy = (v: number | undefined): { against?: Record<string, number> } => (v === undefined ? {} : { against: { cyclonedds: Math.round(v * 10) / 10 } });
       results.push({ suite: 'dataplane', metric: `throughput.${n}.samplesPerSec`, unit: 'samples/s', value: Math.round(o.samplesPerSec), ...cy(t?.samplesPerSec) });
       results.push({ suite: 'dataplane', metric: `throughput.${n}.MBps`, unit: 'MB/s', value: Math.round((o.samplesPerSec * size) / 1e5) / 10, ...cy(t?.mbytesPerSec) });
+      // CPU (user + system) per sample of each process during the throughput phase.
+      results.push({ suite: 'dataplane', metric: `throughput.${n}.writerCpuPerSample`, unit: 'us', value: o.writerCpuUs });
+      results.push({ suite: 'dataplane', metric: `throughput.${n}.readerCpuPerSample`, unit: 'us', value: o.readerCpuUs });
       // `node-dgram` is the floor of any Node.js implementation on this machine: bare sockets, same size.
       const withFloor = (v: number | undefined, floor: number): { against: Record<string, number> } => ({
         against: { ...(v !== undefined && { cyclonedds: Math.round(v * 10) / 10 }), 'node-dgram': Math.round(floor * 10) / 10 },
