@@ -32,17 +32,20 @@ export interface RawParameter {
 export function readParameterList(r: ByteReader, field: string): RawParameter[] {
   const out: RawParameter[] = [];
   for (;;) {
-    const at = `${field}[${out.length}]`;
-    let pid = r.u16(`${at}.parameterId`);
-    let length = r.u16(`${at}.length`);
+    // Field paths (`inlineQos[2].length`) are built only when a read is about to fail: this runs
+    // for every DATA's inline QoS, and a path string per parameter was most of its cost.
+    const isShort = r.remaining < 4;
+    let pid = r.u16(isShort ? `${field}[${out.length}].parameterId` : field);
+    let length = r.u16(isShort ? `${field}[${out.length}].length` : field);
     if (pid === PID_SENTINEL) return out;
     if (pid === PID_EXTENDED) {
+      const at = `${field}[${out.length}]`;
       if (length !== 8) r.fail(`${at}.length`, `PID_EXTENDED must have length 8, has ${length}`);
       pid = r.u32(`${at}.extendedId`);
       length = r.u32(`${at}.extendedLength`);
     }
     const offset = r.absoluteOffset;
-    const value = r.bytesView(length, `${at}.value(pid 0x${pid.toString(16)})`);
+    const value = r.bytesView(length, r.remaining < length ? `${field}[${out.length}].value(pid 0x${pid.toString(16)})` : field);
     if (pid !== PID_PAD) out.push({ pid, value, offset });
   }
 }

@@ -17,8 +17,10 @@ export const SEQUENCE_NUMBER_UNKNOWN = -TWO_32;
  * writer reaches it; only a corrupt or hostile datagram carries one).
  */
 export function readSequenceNumber(r: ByteReader, field: string): number {
-  const high = r.i32(`${field}.high`);
-  const low = r.u32(`${field}.low`);
+  // The field paths are built only on the failing path (this runs for every DATA and HEARTBEAT).
+  const isShort = r.remaining < 8;
+  const high = r.i32(isShort ? `${field}.high` : field);
+  const low = r.u32(isShort ? `${field}.low` : field);
   const sn = high * TWO_32 + low;
   if (!Number.isSafeInteger(sn)) throw new DecodeError(`${r.context}/${field}.high`, r.absoluteOffset - 8, `${high}:${low} is beyond 2^53`);
   return sn;

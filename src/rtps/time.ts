@@ -17,8 +17,10 @@ export const TIME_INFINITE: RtpsTime = Object.freeze({ seconds: 0x7fffffff, frac
 export const DURATION_INFINITE: RtpsTime = Object.freeze({ seconds: 0x7fffffff, fraction: 0xffffffff });
 
 export function readTime(r: ByteReader, field: string): RtpsTime {
-  const seconds = r.i32(`${field}.seconds`);
-  return { seconds, fraction: r.u32(`${field}.fraction`) };
+  // The field paths are built only on the failing path (every INFO_TS reads one).
+  const isShort = r.remaining < 8;
+  const seconds = r.i32(isShort ? `${field}.seconds` : field);
+  return { seconds, fraction: r.u32(isShort ? `${field}.fraction` : field) };
 }
 
 export function writeTime(w: ByteWriter, t: RtpsTime): void {

@@ -11,7 +11,15 @@ import { DecodeError } from './errors.js';
 export class ByteReader {
   /** Current offset, relative to the start of `bytes`. */
   offset = 0;
+  /**
+   * Reads stop here (relative to the start of `bytes`; initially its length). A decoder may narrow
+   * it to a nested structure's extent and restore it afterwards instead of allocating a
+   * {@link ByteReader.sub} reader (the RTPS message decoder does so per submessage).
+   */
+  end: number;
   littleEndian: boolean;
+  /** The path prefix used in error messages; mutable together with `end` (see there). */
+  context: string;
   readonly #view: DataView;
 
   /**
@@ -21,16 +29,18 @@ export class ByteReader {
    */
   constructor(
     readonly bytes: Uint8Array,
-    readonly context: string,
+    context: string,
     littleEndian = false,
     readonly baseOffset = 0,
   ) {
+    this.context = context;
+    this.end = bytes.length;
     this.littleEndian = littleEndian;
     this.#view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   get remaining(): number {
-    return this.bytes.length - this.offset;
+    return this.end - this.offset;
   }
 
   /** The absolute offset of the cursor in the original input. */

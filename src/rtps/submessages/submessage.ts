@@ -63,22 +63,38 @@ export function readSubmessage(r: ByteReader, index: number): Submessage {
   if (length > r.remaining) {
     throw new DecodeError(`${r.context}/submessage[${index}].octetsToNextHeader`, r.absoluteOffset - 2, `${length} exceeds the ${r.remaining} octets left`);
   }
-  const body = r.sub(length, 'body', contextOf(r.context, index, id));
+  // The body is read through `r` itself, narrowed to the body (no reader per submessage): errors
+  // name `rtps/submessage[i](KIND)/field` and absolute offsets exactly as a sub-reader's would.
+  const bodyStart = r.offset;
+  const bodyEnd = bodyStart + length;
+  const outerEnd = r.end;
+  const outerContext = r.context;
+  r.end = bodyEnd;
+  r.context = contextOf(outerContext, index, id);
+  const s = decodeBody(r, id, flags);
+  r.end = outerEnd;
+  r.context = outerContext;
+  r.offset = bodyEnd;
+  return s;
+}
+
+/** Decodes the body of submessage `id` from a reader narrowed to it. */
+function decodeBody(r: ByteReader, id: number, flags: number): Submessage {
   switch (id) {
-    case SubmessageId.DATA: return DataCodec.decode(body, flags);
-    case SubmessageId.DATA_FRAG: return DataFragCodec.decode(body, flags);
-    case SubmessageId.HEARTBEAT: return HeartbeatCodec.decode(body, flags);
-    case SubmessageId.HEARTBEAT_FRAG: return HeartbeatFragCodec.decode(body, flags);
-    case SubmessageId.ACKNACK: return AckNackCodec.decode(body, flags);
-    case SubmessageId.NACK_FRAG: return NackFragCodec.decode(body, flags);
-    case SubmessageId.GAP: return GapCodec.decode(body, flags);
-    case SubmessageId.INFO_TS: return InfoTsCodec.decode(body, flags);
-    case SubmessageId.INFO_SRC: return InfoSrcCodec.decode(body, flags);
-    case SubmessageId.INFO_DST: return InfoDstCodec.decode(body, flags);
-    case SubmessageId.INFO_REPLY: return InfoReplyCodec.decode(body, flags);
-    case SubmessageId.INFO_REPLY_IP4: return InfoReplyIp4Codec.decode(body, flags);
-    case SubmessageId.PAD: return PadCodec.decode(body, flags);
-    default: return { kind: 'unknown', id, flags, body: body.bytes };
+    case SubmessageId.DATA: return DataCodec.decode(r, flags);
+    case SubmessageId.DATA_FRAG: return DataFragCodec.decode(r, flags);
+    case SubmessageId.HEARTBEAT: return HeartbeatCodec.decode(r, flags);
+    case SubmessageId.HEARTBEAT_FRAG: return HeartbeatFragCodec.decode(r, flags);
+    case SubmessageId.ACKNACK: return AckNackCodec.decode(r, flags);
+    case SubmessageId.NACK_FRAG: return NackFragCodec.decode(r, flags);
+    case SubmessageId.GAP: return GapCodec.decode(r, flags);
+    case SubmessageId.INFO_TS: return InfoTsCodec.decode(r, flags);
+    case SubmessageId.INFO_SRC: return InfoSrcCodec.decode(r, flags);
+    case SubmessageId.INFO_DST: return InfoDstCodec.decode(r, flags);
+    case SubmessageId.INFO_REPLY: return InfoReplyCodec.decode(r, flags);
+    case SubmessageId.INFO_REPLY_IP4: return InfoReplyIp4Codec.decode(r, flags);
+    case SubmessageId.PAD: return PadCodec.decode(r, flags);
+    default: return { kind: 'unknown', id, flags, body: r.bytesView(r.remaining, 'body') };
   }
 }
 
