@@ -86,7 +86,10 @@ export class DataReader extends EventEmitter<DataReaderEvents> implements AsyncI
     this.#core = new RtpsReader({
       guid, clock: host.clock, log: host.log.child('reader'),
       send: (t) => { host.transport.send(guid.entityId, t); },
-      deliver: (s) => { host.defer(() => { this.#deliver(s); }); },
+      // The core lends in-order samples (views into the datagram): #take decodes them during the
+      // call, and only the decoded result waits for the end of the core call.
+      lendsSamples: true,
+      deliver: (s) => { this.#take(s); },
       emit: (e) => { host.defer(() => { this.#onCoreEvent(e); }); },
     }, { heartbeatResponseDelayMs: host.config.transport.heartbeatResponseDelayMs });
     const core = this.#core;
@@ -190,17 +193,23 @@ export class DataReader extends EventEmitter<DataReaderEvents> implements AsyncI
     this.#shutdown();
   }
 
-  #deliver(s: ReceivedSample): void {
+  /**
+   * A sample from the core, whose bytes may be lent (valid during this call only): everything the
+   * user gets is decoded or copied here, and the event waits for the end of the core call
+   * (`host.defer`), so no listener runs inside the core.
+   */
+  #take(s: ReceivedSample): void {
     if (this.#isClosed) return;
     const status = statusInfoOf(s.inlineQos) & (STATUS_INFO_DISPOSED | STATUS_INFO_UNREGISTERED);
     if (status !== 0) {
       // Cyclone and OpenDDS send these key-only, Fast DDS may add the payload: never a data sample.
       const state = status === STATUS_INFO_DISPOSED ? 'disposed' : status === STATUS_INFO_UNREGISTERED ? 'unregistered' : 'disposed-unregistered';
       const ts = s.sourceTimestamp;
-      this.emit('instance-state', {
+      const info: InstanceStateInfo = {
         state, keyHash: keyHashOf(s.inlineQos)?.slice(),
         sourceTimestampMs: ts === undefined ? undefined : timeToUnixMs(ts), writerGuid: s.writer, sequenceNumber: s.sequenceNumber,
-      });
+      };
+      this.#host.defer(() => { if (!this.#isClosed) this.emit('instance-state', info); });
       return;
     }
     if (s.serializedData === undefined) return; // key-only without a status: nothing to report
@@ -215,7 +224,8 @@ export class DataReader extends EventEmitter<DataReaderEvents> implements AsyncI
       return;
     }
     const ts = s.sourceTimestamp;
-    this.emit('data', sample, { sourceTimestampMs: ts === undefined ? undefined : timeToUnixMs(ts), writerGuid: s.writer, sequenceNumber: s.sequenceNumber });
+    const info: SampleInfo = { sourceTimestampMs: ts === undefined ? undefined : timeToUnixMs(ts), writerGuid: s.writer, sequenceNumber: s.sequenceNumber };
+    this.#host.defer(() => { if (!this.#isClosed) this.emit('data', sample, info); });
   }
 
   #onCoreEvent(e: ReaderEvent): void {

@@ -31,6 +31,11 @@ import {
 } from './receive.js';
 import type { SpdpEvent } from './spdp.js';
 
+/** The earlier of two optional deadlines. */
+function earliest(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined || a <= b ? a : b;
+}
+
 /**
  * One SEDP send, always to one remote participant: the transport puts INFO_DST with `to` in front
  * and sends it over the ICE-selected SEDP pair, else to that participant's metatraffic unicast
@@ -390,11 +395,8 @@ export class SedpCore {
 
   /** The earliest deadline of the builtin writers and readers (HEARTBEATs, repairs, ACKNACKs). */
   nextDeadline(): number | undefined {
-    let at: number | undefined;
-    for (const d of [this.#pubWriter.nextDeadline(), this.#subWriter.nextDeadline(), this.#pubReader.nextDeadline(), this.#subReader.nextDeadline()]) {
-      if (d !== undefined && (at === undefined || d < at)) at = d;
-    }
-    return at;
+    // Asked after every datagram the participant receives: no array per call.
+    return earliest(earliest(this.#pubWriter.nextDeadline(), this.#subWriter.nextDeadline()), earliest(this.#pubReader.nextDeadline(), this.#subReader.nextDeadline()));
   }
 
   handleTimeout(): void {

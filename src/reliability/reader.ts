@@ -28,6 +28,14 @@ import { NO_READER_DROPS } from './types.js';
 export interface ReaderDeps extends ReliabilityDeps {
   /** Receives each sample once, in SN order per reliable writer. Must not re-enter the reader. */
   readonly deliver: (sample: ReceivedSample) => void;
+  /**
+   * True: a sample delivered straight from the DATA that carried it (the next in order, or any
+   * best-effort one) is lent: its `serializedData` / `serializedKey` and inline QoS values alias the
+   * received datagram and are valid only during the `deliver` call, which decodes or copies what
+   * it keeps. Samples held back for ordering or reassembled are always copies. Saves a copy and an
+   * allocation per in-order sample. Default false: every delivered sample owns its bytes.
+   */
+  readonly lendsSamples?: boolean;
   readonly emit: (e: ReaderEvent) => void;
 }
 
@@ -237,7 +245,16 @@ export class RtpsReader {
     if (proxy === undefined) return;
     const sn = d.writerSN;
     if (!this.#admit(proxy, sn)) return;
-    const sample: ReceivedSample = {
+    // #accept delivers at once exactly when best-effort or next in order; only then may it be lent.
+    const isLent = this.#deps.lendsSamples === true && (!proxy.isReliable || sn === proxy.nextExpected);
+    const sample: ReceivedSample = isLent ? {
+      writer: proxy.guid,
+      sequenceNumber: sn,
+      serializedData: d.serializedData,
+      serializedKey: d.serializedKey,
+      inlineQos: d.inlineQos,
+      sourceTimestamp: ts,
+    } : {
       writer: proxy.guid,
       sequenceNumber: sn,
       serializedData: d.serializedData?.slice(),

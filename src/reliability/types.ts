@@ -73,7 +73,10 @@ export type WriterEvent =
   /** Every matched reliable reader has acknowledged every change up to `sequenceNumber` (the writer's last). */
   | { readonly kind: 'all-acknowledged'; readonly sequenceNumber: number };
 
-/** A sample delivered by {@link RtpsReader}; it owns its bytes (copied out of the datagram). */
+/**
+ * A sample delivered by {@link RtpsReader}; it owns its bytes (copied out of the datagram), unless
+ * the reader was created with `ReaderDeps.lendsSamples` (then in-order samples are lent).
+ */
 export interface ReceivedSample {
   /** The matched writer (the object given to `addWriterProxy`). */
   readonly writer: Guid;

@@ -7,7 +7,7 @@
  * {@link Transport} implementation so they route identically.
  */
 import type { EntityId, Guid, GuidPrefix, RtpsTime, Submessage } from '../rtps/index.js';
-import { EntityIds } from '../rtps/index.js';
+import { EntityIds, guidPrefixEquals } from '../rtps/index.js';
 import { toHex } from '../util/hex.js';
 import type { LocalEndpointInit, ScheduledCore, TransportChannel } from './transport.js';
 import { channelOfEntity } from './transport.js';
@@ -33,15 +33,24 @@ function builtinPeerReader(writerId: EntityId): EntityId | undefined {
   return undefined;
 }
 
+/** The local readers matched to one remote writer. */
+interface RemoteWriterEntry {
+  readonly prefix: GuidPrefix;
+  /** Replaced, never mutated, on a change: a delivery loop may unmatch readers as it goes. */
+  readers: readonly EntityId[];
+}
+
 /** The local endpoints of one participant. */
 export class EndpointTable {
   readonly #endpoints = new Map<EntityId, LocalEndpoint>();
   /** local writer → remote participant hex → remote reader guid keys (for fan-out). */
   readonly #readersOfWriter = new Map<EntityId, Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>>();
-  /** remote writer guid key → local readers. */
-  readonly #readersOfRemoteWriter = new Map<string, Set<EntityId>>();
-  readonly #lastSource = new Uint8Array(12);
-  #lastSourceHex = toHex(new Uint8Array(12));
+  /**
+   * remote writer entity id → one entry per remote participant with that writer. Found by
+   * (entity id, prefix bytes) without building a key per submessage (the prefix is a view into the
+   * datagram), as the reliability cores' ProxyTable does.
+   */
+  readonly #readersOfRemoteWriter = new Map<EntityId, RemoteWriterEntry[]>();
 
   /** @returns false when the id is taken. */
   add(init: LocalEndpointInit): boolean {
@@ -55,9 +64,8 @@ export class EndpointTable {
   remove(entityId: EntityId): void {
     this.#endpoints.delete(entityId);
     this.#readersOfWriter.delete(entityId);
-    for (const [k, set] of this.#readersOfRemoteWriter) {
-      set.delete(entityId);
-      if (set.size === 0) this.#readersOfRemoteWriter.delete(k);
+    for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
+      for (const e of [...entries]) if (e.readers.includes(entityId)) this.#removeReader(writerId, e, entityId);
     }
   }
 
@@ -87,24 +95,48 @@ export class EndpointTable {
   }
 
   matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
-    const k = guidKey(remoteWriter.prefix, remoteWriter.entityId);
-    let set = this.#readersOfRemoteWriter.get(k);
-    if (set === undefined) this.#readersOfRemoteWriter.set(k, (set = new Set()));
-    set.add(localReader);
+    const writerId = remoteWriter.entityId >>> 0;
+    let entries = this.#readersOfRemoteWriter.get(writerId);
+    if (entries === undefined) this.#readersOfRemoteWriter.set(writerId, (entries = []));
+    let entry = this.#remoteWriter(writerId, remoteWriter.prefix);
+    if (entry === undefined) entries.push((entry = { prefix: remoteWriter.prefix.slice(), readers: [] }));
+    if (!entry.readers.includes(localReader)) entry.readers = [...entry.readers, localReader];
   }
 
   unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
-    const k = guidKey(remoteWriter.prefix, remoteWriter.entityId);
-    const set = this.#readersOfRemoteWriter.get(k);
-    set?.delete(localReader);
-    if (set?.size === 0) this.#readersOfRemoteWriter.delete(k);
+    const writerId = remoteWriter.entityId >>> 0;
+    const entry = this.#remoteWriter(writerId, remoteWriter.prefix);
+    if (entry !== undefined) this.#removeReader(writerId, entry, localReader);
   }
 
   /** Forgets every match with endpoints of the participant `prefix`. */
   removeParticipant(prefix: GuidPrefix): void {
     const hex = toHex(prefix);
     for (const byParticipant of this.#readersOfWriter.values()) byParticipant.delete(hex);
-    for (const k of [...this.#readersOfRemoteWriter.keys()]) if (k.startsWith(`${hex}.`)) this.#readersOfRemoteWriter.delete(k);
+    for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
+      const kept = entries.filter((e) => !guidPrefixEquals(e.prefix, prefix));
+      if (kept.length === 0) this.#readersOfRemoteWriter.delete(writerId);
+      else if (kept.length !== entries.length) this.#readersOfRemoteWriter.set(writerId, kept);
+    }
+  }
+
+  /** The entry of the remote writer (`prefix`, `writerId`), or undefined. */
+  #remoteWriter(writerId: EntityId, prefix: GuidPrefix): RemoteWriterEntry | undefined {
+    const entries = this.#readersOfRemoteWriter.get(writerId);
+    if (entries === undefined) return undefined;
+    for (const e of entries) if (guidPrefixEquals(e.prefix, prefix)) return e;
+    return undefined;
+  }
+
+  #removeReader(writerId: EntityId, entry: RemoteWriterEntry, localReader: EntityId): void {
+    if (!entry.readers.includes(localReader)) return;
+    entry.readers = entry.readers.filter((id) => id !== localReader);
+    if (entry.readers.length > 0) return;
+    const entries = this.#readersOfRemoteWriter.get(writerId);
+    if (entries === undefined) return;
+    const kept = entries.filter((e) => e !== entry);
+    if (kept.length === 0) this.#readersOfRemoteWriter.delete(writerId);
+    else this.#readersOfRemoteWriter.set(writerId, kept);
   }
 
   /**
@@ -133,11 +165,11 @@ export class EndpointTable {
         return this.#deliver(s.writerId, source, s, timestamp, vendorId);
       case 'data': case 'data-frag': case 'heartbeat': case 'heartbeat-frag': case 'gap': {
         if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp, vendorId);
-        const matched = this.#readersOfRemoteWriter.get(`${this.#hexOf(source)}.${s.writerId >>> 0}`);
-        if (matched !== undefined && matched.size > 0) {
-          if (matched.size === 1) for (const id of matched) return this.#deliver(id, source, s, timestamp, vendorId);
+        const matched = this.#remoteWriter(s.writerId >>> 0, source)?.readers;
+        if (matched !== undefined && matched.length > 0) {
+          if (matched.length === 1) return this.#deliver(matched[0] ?? 0, source, s, timestamp, vendorId);
           let n = 0;
-          for (const id of [...matched]) n += this.#deliver(id, source, s, timestamp, vendorId);
+          for (const id of matched) n += this.#deliver(id, source, s, timestamp, vendorId);
           return n;
         }
         const peer = builtinPeerReader(s.writerId);
@@ -146,17 +178,6 @@ export class EndpointTable {
       case 'info-ts': case 'info-src': case 'info-dst': case 'info-reply': case 'info-reply-ip4': case 'pad': case 'unknown':
         return 0;
     }
-  }
-
-  /** `toHex(source)`, remembered for the last source: a datagram's submessages share one. */
-  #hexOf(source: GuidPrefix): string {
-    const last = this.#lastSource;
-    let same = source.length === last.length;
-    for (let i = 0; same && i < last.length; i++) same = source[i] === last[i];
-    if (same) return this.#lastSourceHex;
-    this.#lastSource.set(source.subarray(0, 12));
-    this.#lastSourceHex = toHex(source);
-    return this.#lastSourceHex;
   }
 
   #deliver(id: EntityId, source: GuidPrefix, s: Submessage, timestamp: RtpsTime | undefined, vendorId: number): number {
@@ -178,6 +199,13 @@ export class EndpointTable {
 
   /** Runs `handleTimeout` on every core whose deadline is at or before `now`. */
   runDue(now: number): void {
+    // Runs after every datagram: look before copying the endpoint list (usually nothing is due).
+    let isAnyDue = false;
+    for (const ep of this.#endpoints.values()) {
+      const d = ep.core?.nextDeadline();
+      if (d !== undefined && d <= now) { isAnyDue = true; break; }
+    }
+    if (!isAnyDue) return;
     for (const ep of [...this.#endpoints.values()]) {
       const d = ep.core?.nextDeadline();
       if (d !== undefined && d <= now && this.#endpoints.get(ep.entityId) === ep) ep.core?.handleTimeout();

@@ -14,7 +14,7 @@ import { randomBytes as cryptoRandomBytes } from 'node:crypto';
 import { EventEmitter } from 'node:events';
 import type { IceAgentInfo, IceRemoteOptions } from '../ice/index.js';
 import type { EntityId, Guid, GuidPrefix, Locator } from '../rtps/index.js';
-import { addressFromLocator, locatorFromAddress, VendorIds } from '../rtps/index.js';
+import { addressFromLocator, guidPrefixEquals, locatorFromAddress, VendorIds } from '../rtps/index.js';
 import type { ReliabilityTransmit } from '../reliability/index.js';
 import type { TransportAddress } from '../util/address.js';
 import { addressEquals, formatAddress, isLoopback } from '../util/address.js';
@@ -182,6 +182,11 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
   readonly #remotes = new Map<string, RemoteParticipant>();
   /** `channel|prefixhex` → where and when we last received from that participant on that channel. */
   readonly #lastReceive = new Map<string, { address: TransportAddress; atMs: number }>();
+  /**
+   * Per channel, the `#lastReceive` entry of the participant the last datagram came from, so that a
+   * stream of datagrams from one peer updates it in place instead of building a key string each.
+   */
+  readonly #lastReceiveCache = new Map<TransportChannel, { readonly prefix: Uint8Array; readonly key: string; readonly entry: { address: TransportAddress; atMs: number } }>();
   #receivingChannel: TransportChannel = 'spdp';
   readonly #relay: RelayKeepaliveSet;
 
@@ -336,9 +341,22 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     }
     this.#engine.countIn('rtps');
     const source = this.#engine.receive(bytes);
-    if (source !== undefined) {
-      this.#lastReceive.set(`${channel}|${toHex(source)}`, { address: from, atMs: this.#deps.timers.clock.now() });
+    if (source !== undefined) this.#noteReceive(channel, source, from);
+  }
+
+  /** Remembers where and when `source` was last heard from on `channel` (see `#lastReceive`). */
+  #noteReceive(channel: TransportChannel, source: GuidPrefix, from: TransportAddress): void {
+    const atMs = this.#deps.timers.clock.now();
+    const cached = this.#lastReceiveCache.get(channel);
+    if (cached !== undefined && guidPrefixEquals(cached.prefix, source) && this.#lastReceive.get(cached.key) === cached.entry) {
+      cached.entry.address = from;
+      cached.entry.atMs = atMs;
+      return;
     }
+    const key = `${channel}|${toHex(source)}`;
+    const entry = { address: from, atMs };
+    this.#lastReceive.set(key, entry);
+    this.#lastReceiveCache.set(channel, { prefix: source.slice(), key, entry });
   }
 
   /** The relay address of `channel` when relay use is on (`UseRtpsRelay` or `RtpsRelayOnly`). */

@@ -14,6 +14,7 @@ import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
 import { packDatagrams } from './datagram-packer.js';
 import { EndpointTable } from './endpoint-table.js';
+import type { ReceiveOptions, ReceiverVisitor } from './message-receiver.js';
 import { receiveRtpsMessage } from './message-receiver.js';
 import type { LocalEndpointInit, TransportChannel, TransportDropReason, TransportStats } from './transport.js';
 import { NO_TRANSPORT_DROPS } from './transport.js';
@@ -63,12 +64,21 @@ export class TransportEngine {
   #isClosed = false;
   readonly #stats = { datagramsIn: 0, rtpsIn: 0, stunIn: 0, submessagesIn: 0, datagramsOut: 0, bytesOut: 0, transmitsOut: 0 };
   readonly #dropped: Record<TransportDropReason, number> = { ...NO_TRANSPORT_DROPS };
+  /** The receive path's visitor and options, made once (not per datagram). */
+  readonly #receiveOptions: ReceiveOptions;
+  /** The vendor id of the datagram being received (read by `#route`). */
+  #rxVendorId = 0;
+  readonly #route: ReceiverVisitor = (src, _dst, s, ts) => {
+    this.#stats.submessagesIn++;
+    if (this.endpoints.route(src, s, ts, this.#rxVendorId) === 0) this.drop('no-endpoint');
+  };
 
   constructor(deps: TransportEngineDeps) {
     if (deps.guidPrefix.length !== GUID_PREFIX_LENGTH) throw new TransportError('guidPrefix must have 12 octets');
     this.#deps = deps;
     this.#header = { protocolVersion: PROTOCOL_VERSION_2_4, vendorId: deps.vendorId ?? VendorIds.OPENDDS, guidPrefix: deps.guidPrefix.slice() };
     this.#writer = new RtpsMessageWriter(deps.maxDatagramSize);
+    this.#receiveOptions = { localPrefix: this.#header.guidPrefix };
   }
 
   get isClosed(): boolean {
@@ -172,13 +182,11 @@ export class TransportEngine {
       this.drop('own');
       return undefined;
     }
-    const vendorId = ((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0); // RTPS header: "RTPS", version (2), vendor id (2)
+    const outerVendorId = this.#rxVendorId; // a listener may make another transport deliver to this one re-entrantly
+    this.#rxVendorId = ((bytes[6] ?? 0) << 8) | (bytes[7] ?? 0); // RTPS header: "RTPS", version (2), vendor id (2)
     this.#depth++;
     try {
-      const r = receiveRtpsMessage(bytes, (src, _dst, s, ts) => {
-        this.#stats.submessagesIn++;
-        if (this.endpoints.route(src, s, ts, vendorId) === 0) this.drop('no-endpoint');
-      }, { localPrefix: this.#header.guidPrefix });
+      const r = receiveRtpsMessage(bytes, this.#route, this.#receiveOptions);
       if (r.kind === 'malformed') {
         this.drop('malformed');
         this.#deps.log.debug('malformed RTPS dropped', { field: r.error.field, offset: r.error.offset });
@@ -187,6 +195,7 @@ export class TransportEngine {
       if (r.notForUs > 0) this.drop('not-for-us', r.notForUs);
       return source;
     } finally {
+      this.#rxVendorId = outerVendorId;
       this.#depth--;
       this.#after();
     }
