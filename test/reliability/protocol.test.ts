@@ -113,6 +113,40 @@ describe('reliability: protocol details', () => {
       expect(samples[0]!.inlineQos![0]!.value[0]).to.equal(7);
     });
 
+    it('lendsSamples: lends the in-order sample for the deliver call only and copies what it holds back', () => {
+      const clock = new ManualClock();
+      const seen: { sn: number; data: Uint8Array | undefined; qos: Uint8Array | undefined }[] = [];
+      const core = new RtpsReader({
+        guid: { prefix: R, entityId: READER_ENTITY }, clock, log: silentLogger, send: () => undefined, emit: () => undefined,
+        lendsSamples: true,
+        deliver: (s) => { seen.push({ sn: s.sequenceNumber, data: s.serializedData, qos: s.inlineQos?.[0]?.value }); },
+      });
+      core.addWriterProxy({ prefix: W, entityId: WRITER_ENTITY }, { reliable: true });
+      // One "datagram" buffer that the receive path reuses: SN 2 arrives first (held back), then SN 1.
+      const datagram = new Uint8Array(64);
+      const two = datagram.subarray(0, 16);
+      two.set(payload(2, 16));
+      core.handleSubmessage(W, { ...data(2), serializedData: two, inlineQos: [{ pid: 0x70, value: datagram.subarray(32, 48).fill(2) }] });
+      expect(seen).to.deep.equal([]);
+      datagram.fill(0xee);
+      const one = datagram.subarray(0, 16);
+      one.set(payload(1, 16));
+      core.handleSubmessage(W, { ...data(1), serializedData: one, inlineQos: [{ pid: 0x70, value: datagram.subarray(32, 48).fill(1) }] });
+      expect(seen.map((x) => x.sn)).to.deep.equal([1, 2]);
+      // SN 1 went out straight from the DATA: lent, the very bytes of the datagram.
+      expect(seen[0]!.data!.buffer).to.equal(datagram.buffer);
+      expect(seen[0]!.qos!.buffer).to.equal(datagram.buffer);
+      // SN 2 was held back: its own copy, intact although the datagram was overwritten meanwhile.
+      expect(seen[1]!.data!.buffer).to.not.equal(datagram.buffer);
+      expect([...seen[1]!.data!]).to.deep.equal([...payload(2, 16)]);
+      expect([...seen[1]!.qos!]).to.deep.equal(new Array<number>(16).fill(2));
+      // Without lendsSamples every delivered sample owns its bytes (the default, see the test above).
+      const owned = makeReader();
+      const buf = payload(1, 16);
+      owned.core.handleSubmessage(W, { ...data(1), serializedData: buf });
+      expect(owned.samples[0]!.serializedData!.buffer).to.not.equal(buf.buffer);
+    });
+
     it('removing a writer proxy leaves no deadline and no buffered memory', () => {
       const { core } = makeReader();
       core.handleSubmessage(W, data(2));

@@ -33,6 +33,29 @@ describe('util/ByteReader and ByteWriter', () => {
     expect(() => { outer.skip(2, 'tail'); }).to.throw(DecodeError, 'msg/tail @5');
   });
 
+  it('narrowed in place (end, context) it reads and fails exactly as a sub reader over the same bytes', () => {
+    const bytes = Uint8Array.of(1, 2, 3, 4, 5, 6, 7, 8);
+    const viaSub = new ByteReader(bytes, 'msg');
+    viaSub.u16('head');
+    const inner = viaSub.sub(3, 'body');
+    const narrowed = new ByteReader(bytes, 'msg');
+    narrowed.u16('head');
+    narrowed.end = narrowed.offset + 3;
+    narrowed.context = 'msg/body';
+    expect(narrowed.remaining).to.equal(inner.remaining);
+    expect(narrowed.u16('x')).to.equal(inner.u16('x'));
+    expect([...narrowed.bytesView(1, 'z')]).to.deep.equal([...inner.bytesView(1, 'z')]);
+    const errorOf = (f: () => unknown): [string, number] => {
+      try { f(); } catch (err) { if (err instanceof DecodeError) return [err.field, err.offset]; throw err; }
+      return expect.fail('no error');
+    };
+    expect(errorOf(() => narrowed.u8('y'))).to.deep.equal(errorOf(() => inner.u8('y')));
+    expect(errorOf(() => narrowed.u8('y'))).to.deep.equal(['msg/body/y', 5]);
+    narrowed.end = bytes.length;
+    narrowed.context = 'msg';
+    expect(narrowed.u8('tail')).to.equal(6);
+  });
+
   it('aligns relative to an origin and rejects out-of-range integers', () => {
     const w = new ByteWriter();
     w.u8(1).align(4).u8(2).align(4, 1);
