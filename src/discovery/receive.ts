@@ -53,13 +53,20 @@ export const STATUS_INFO_UNREGISTERED = 0x02;
 
 /** The StatusInfo_t flags of an inline QoS (0 when absent). */
 export function statusInfoOf(inlineQos: readonly InlineQosParameter[] | undefined): number {
-  const p = inlineQos?.find((q) => (q.pid & 0x3fff) === PID_STATUS_INFO);
+  const p = findPid(inlineQos, PID_STATUS_INFO);
   return p === undefined || p.value.length < 4 ? 0 : (p.value[3] ?? 0);
+}
+
+/** The first parameter with id `pid` (flag bits ignored); a plain loop, as every received sample asks. */
+function findPid(inlineQos: readonly InlineQosParameter[] | undefined, pid: number): InlineQosParameter | undefined {
+  if (inlineQos === undefined) return undefined;
+  for (const q of inlineQos) if ((q.pid & 0x3fff) === pid) return q;
+  return undefined;
 }
 
 /** The 16-octet PID_KEY_HASH of an inline QoS, or undefined. */
 export function keyHashOf(inlineQos: readonly InlineQosParameter[] | undefined): Uint8Array | undefined {
-  const p = inlineQos?.find((q) => (q.pid & 0x3fff) === PID_KEY_HASH);
+  const p = findPid(inlineQos, PID_KEY_HASH);
   return p === undefined || p.value.length < 16 ? undefined : p.value.subarray(0, 16);
 }
 

@@ -51,6 +51,14 @@ export class EndpointTable {
    * datagram), as the reliability cores' ProxyTable does.
    */
   readonly #readersOfRemoteWriter = new Map<EntityId, RemoteWriterEntry[]>();
+  /**
+   * The last lookup of `route`: the submessages of one datagram share one source prefix object,
+   * and a stream of DATA comes from one writer (a prefix is never mutated while routed: it is a
+   * fresh view per decoded datagram). Cleared on every change of the matches.
+   */
+  #lastSource: GuidPrefix | undefined;
+  #lastWriterId = 0;
+  #lastEntry: RemoteWriterEntry | undefined;
 
   /** @returns false when the id is taken. */
   add(init: LocalEndpointInit): boolean {
@@ -62,6 +70,7 @@ export class EndpointTable {
   }
 
   remove(entityId: EntityId): void {
+    this.#forgetLastRoute();
     this.#endpoints.delete(entityId);
     this.#readersOfWriter.delete(entityId);
     for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
@@ -95,6 +104,7 @@ export class EndpointTable {
   }
 
   matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
+    this.#forgetLastRoute();
     const writerId = remoteWriter.entityId >>> 0;
     let entries = this.#readersOfRemoteWriter.get(writerId);
     if (entries === undefined) this.#readersOfRemoteWriter.set(writerId, (entries = []));
@@ -104,6 +114,7 @@ export class EndpointTable {
   }
 
   unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
+    this.#forgetLastRoute();
     const writerId = remoteWriter.entityId >>> 0;
     const entry = this.#remoteWriter(writerId, remoteWriter.prefix);
     if (entry !== undefined) this.#removeReader(writerId, entry, localReader);
@@ -111,6 +122,7 @@ export class EndpointTable {
 
   /** Forgets every match with endpoints of the participant `prefix`. */
   removeParticipant(prefix: GuidPrefix): void {
+    this.#forgetLastRoute();
     const hex = toHex(prefix);
     for (const byParticipant of this.#readersOfWriter.values()) byParticipant.delete(hex);
     for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
@@ -118,6 +130,11 @@ export class EndpointTable {
       if (kept.length === 0) this.#readersOfRemoteWriter.delete(writerId);
       else if (kept.length !== entries.length) this.#readersOfRemoteWriter.set(writerId, kept);
     }
+  }
+
+  #forgetLastRoute(): void {
+    this.#lastSource = undefined;
+    this.#lastEntry = undefined;
   }
 
   /** The entry of the remote writer (`prefix`, `writerId`), or undefined. */
@@ -165,7 +182,17 @@ export class EndpointTable {
         return this.#deliver(s.writerId, source, s, timestamp, vendorId);
       case 'data': case 'data-frag': case 'heartbeat': case 'heartbeat-frag': case 'gap': {
         if (s.readerId !== EntityIds.UNKNOWN) return this.#deliver(s.readerId, source, s, timestamp, vendorId);
-        const matched = this.#remoteWriter(s.writerId >>> 0, source)?.readers;
+        const writerId = s.writerId >>> 0;
+        let entry: RemoteWriterEntry | undefined;
+        if (source === this.#lastSource && writerId === this.#lastWriterId) {
+          entry = this.#lastEntry;
+        } else {
+          entry = this.#remoteWriter(writerId, source);
+          this.#lastSource = source;
+          this.#lastWriterId = writerId;
+          this.#lastEntry = entry;
+        }
+        const matched = entry?.readers;
         if (matched !== undefined && matched.length > 0) {
           if (matched.length === 1) return this.#deliver(matched[0] ?? 0, source, s, timestamp, vendorId);
           let n = 0;
