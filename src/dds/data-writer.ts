@@ -9,8 +9,8 @@ import type { UserSample } from '../cdr/index.js';
 import type { IncompatiblePolicy, RemoteEndpointData } from '../discovery/index.js';
 import { PID_KEY_HASH, PID_STATUS_INFO } from '../idl/pid.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from '../discovery/index.js';
-import type { Guid } from '../rtps/index.js';
-import { guidEquals, timeFromUnixMs } from '../rtps/index.js';
+import type { Guid, RtpsTime } from '../rtps/index.js';
+import { guidEquals, TIME_ZERO, timeFromUnixMs } from '../rtps/index.js';
 import type { WriteInput, WriterEvent } from '../reliability/index.js';
 import { DATA_FRAG_DATAGRAM_OVERHEAD, RtpsWriter } from '../reliability/index.js';
 import { toHex } from '../util/hex.js';
@@ -66,6 +66,8 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
   readonly #control: EndpointControl;
   readonly #matched = new Map<string, Guid>();
   readonly #blocked: Blocked[] = [];
+  #lastSourceMs = Number.NaN;
+  #lastSourceTime: RtpsTime = TIME_ZERO;
   readonly #waiters = new Set<() => void>();
   #isClosed = false;
 
@@ -209,7 +211,12 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     } catch (err) {
       throw new DdsUsageError(`sample does not encode as ${this.topic.typeName}`, { cause: err });
     }
-    const sourceTimestamp = timeFromUnixMs(sourceMs);
+    // Samples written in the same millisecond share one time object (and one INFO_TS on the wire).
+    if (sourceMs !== this.#lastSourceMs) {
+      this.#lastSourceMs = sourceMs;
+      this.#lastSourceTime = timeFromUnixMs(sourceMs);
+    }
+    const sourceTimestamp = this.#lastSourceTime;
     if (!codec.hasKey) return { serializedData, sourceTimestamp };
     const keyHash = codec.keyHash(sample);
     // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
