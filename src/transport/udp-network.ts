@@ -121,6 +121,8 @@ export class UdpSocket implements DatagramSocket {
   readonly #onClosed: (s: UdpSocket) => void;
   #handler: DatagramHandler | undefined;
   readonly #poller: BusyPoller | undefined;
+  #lastFrom: TransportAddress | undefined;
+  #lastFromIp = '';
   #isClosed = false;
   #datagramsSent = 0;
   #bytesSent = 0;
@@ -160,13 +162,18 @@ export class UdpSocket implements DatagramSocket {
     }
     // A view, not a copy (STYLE.md rule 5): valid only during the handler call.
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-    let from: TransportAddress;
-    try {
-      from = nodeAddress(rinfo.address, rinfo.port);
-    } catch (err: unknown) {
-      this.#handlerErrors++;
-      this.#log.debug('bad source address', { from: rinfo.address, err });
-      return;
+    // Most datagrams come from the same peer as the one before: reuse its parsed address.
+    let from = this.#lastFrom;
+    if (from === undefined || rinfo.port !== from.port || rinfo.address !== this.#lastFromIp) {
+      try {
+        from = nodeAddress(rinfo.address, rinfo.port);
+      } catch (err: unknown) {
+        this.#handlerErrors++;
+        this.#log.debug('bad source address', { from: rinfo.address, err });
+        return;
+      }
+      this.#lastFrom = from;
+      this.#lastFromIp = rinfo.address;
     }
     try {
       handler(bytes, from);
