@@ -255,7 +255,7 @@ class DecodeGen {
     if (m.isSequence) return '[]';
     const fill = (dim: number): string => {
       const n = m.arrayLengths[dim];
-      return n === undefined ? this.#defaultElement(m.element) : `rep(${int(n)}, () => ${fill(dim + 1)})`;
+      return n === undefined ? this.#defaultElement(m.element) : `rep(${int(n)}, () => (${fill(dim + 1)}))`;
     };
     return fill(0);
   }
