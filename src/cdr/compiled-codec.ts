@@ -105,7 +105,10 @@ export class CompiledCodec implements UserTypeCodec {
   #keyHash: KeyHashFn | undefined;
   readonly #decodeHelpers: object;
 
-  /** @throws InvalidConfigError-free: use {@link createUserTypeCodec}, which checks {@link cannotCompile} first. */
+  /**
+   * Prefer {@link createUserTypeCodec}, which falls back to the interpreter.
+   * @throws RangeError when {@link cannotCompile} gives a reason; EvalError when the runtime forbids code generation.
+   */
   constructor(codec: StructCodec, readonly def: StructDef) {
     const why = cannotCompile(codec.types, def);
     if (why !== undefined) throw new RangeError(`${def.name} cannot be compiled: ${why}`);
