@@ -95,5 +95,24 @@ export function cannotCompile(types: ReadonlyMap<string, StructDef>, root: Struc
     }
     return undefined;
   };
-  return visit(root, []);
+  const why = visit(root, []);
+  if (why !== undefined) return why;
+  // Nested structs are inlined: a struct used twice at each of many levels would blow the source up.
+  const expanded = expandedSize(types, root, new Map());
+  return expanded > MAX_INLINED_MEMBERS ? `${root.name} expands to ${expanded} inlined members (more than ${MAX_INLINED_MEMBERS})` : undefined;
+}
+
+/** Largest number of members, nested structs inlined, that the generator compiles. */
+export const MAX_INLINED_MEMBERS = 4096;
+
+function expandedSize(types: ReadonlyMap<string, StructDef>, def: StructDef, memo: Map<string, number>): number {
+  const known = memo.get(def.name);
+  if (known !== undefined) return known;
+  let n = 0;
+  for (const m of def.members) {
+    const inner = m.element.kind === 'struct' ? types.get(m.element.name) : undefined;
+    n += inner === undefined ? 1 : 1 + expandedSize(types, inner, memo);
+  }
+  memo.set(def.name, n);
+  return n;
 }

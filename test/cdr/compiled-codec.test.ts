@@ -392,6 +392,15 @@ describe('cdr/compiled-codec', () => {
       expect(lib.codec('M').decode(lib.codec('M').encode({ x: 3 }, { encapsulation: PL_CDR2_LE }))).to.deep.equal({ x: 3 });
     });
 
+    it('a type whose inlined source would explode stays on the interpreter', () => {
+      const levels = ['struct L0 { long a; long b; };'];
+      for (let i = 1; i <= 12; i++) levels.push(`struct L${i} { L${i - 1} x; L${i - 1} y; };`);
+      const lib = compileIdl(levels.join('\n'));
+      expect(lib.codec('L6')).to.be.instanceOf(CompiledCodec);
+      expect(cannotCompile(lib.types, lib.struct('L12'))).to.match(/inlined members/);
+      expect(lib.codec('L12')).to.be.instanceOf(InterpretedCodec);
+    });
+
     it('RTPS_ICE_USER_CODEC=interpreted selects the interpreter', () => {
       const before = process.env.RTPS_ICE_USER_CODEC;
       try {
