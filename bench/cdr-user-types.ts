@@ -54,18 +54,31 @@ const paths: Record<string, UserTypeCodec> = {
   'hand-written': handWritten,
 };
 
+/**
+ * Median ns per call of each function, measured side by side: rounds alternate between the functions
+ * so that load changes on a shared host hit all of them alike.
+ */
+function sideBySide(fns: Readonly<Record<string, () => unknown>>, iterations: number, rounds = 9): Record<string, number> {
+  const samples = Object.entries(fns).map(([name, fn]) => ({ name, fn, ns: new Array<number>() }));
+  for (let r = 0; r < rounds; r++) for (const s of samples) s.ns.push(timePerCallNs(s.fn, iterations, 1));
+  return Object.fromEntries(samples.map((s) => [s.name, s.ns.sort((a, b) => a - b)[Math.floor(s.ns.length / 2)]!]));
+}
+
 const results: BenchResult[] = [];
 for (const [label, textLength] of [['64B', 64], ['1KB', 1024]] as const) {
   const sample = { id: 42, text: 'x'.repeat(textLength) };
   const figures: Record<string, { encode: number; decode: number; both: number }> = {};
-  for (const [name, codec] of Object.entries(paths)) {
-    const bytes = codec.encode(sample, { encapsulation: PLAIN_CDR_LE });
-    const iterations = textLength > 100 ? 100_000 : 300_000;
-    const encode = timePerCallNs(() => codec.encode(sample, { encapsulation: PLAIN_CDR_LE }), iterations);
-    const decode = timePerCallNs(() => codec.decode(bytes), iterations);
-    const both = timePerCallNs(() => codec.decode(codec.encode(sample, { encapsulation: PLAIN_CDR_LE })), iterations);
-    figures[name] = { encode, decode, both };
-  }
+  const iterations = textLength > 100 ? 30_000 : 100_000;
+  const entries = Object.entries(paths);
+  const per = (op: (codec: UserTypeCodec, bytes: Uint8Array) => unknown): Record<string, number> =>
+    sideBySide(Object.fromEntries(entries.map(([name, codec]) => {
+      const bytes = codec.encode(sample, { encapsulation: PLAIN_CDR_LE });
+      return [name, () => op(codec, bytes)];
+    })), iterations);
+  const encode = per((codec) => codec.encode(sample, { encapsulation: PLAIN_CDR_LE }));
+  const decode = per((codec, bytes) => codec.decode(bytes));
+  const both = per((codec) => codec.decode(codec.encode(sample, { encapsulation: PLAIN_CDR_LE })));
+  for (const [name] of entries) figures[name] = { encode: encode[name]!, decode: decode[name]!, both: both[name]! };
   for (const op of ['encode', 'decode', 'both'] as const) {
     const against: Record<string, number> = {};
     for (const name of ['interpreted', 'foxglove', 'hand-written']) against[name] = Math.round(figures[name]![op]);
@@ -105,8 +118,9 @@ for (const c of cases) {
     keyHash: (codec: UserTypeCodec) => () => codec.keyHash(c.sample),
   };
   for (const [op, make] of Object.entries(ops)) {
-    const ours = timePerCallNs(make(compiled), 100_000) / 1000;
-    const theirs = timePerCallNs(make(interpreted), 100_000) / 1000;
+    const t = sideBySide({ compiled: make(compiled), interpreted: make(interpreted) }, 50_000);
+    const ours = t.compiled! / 1000;
+    const theirs = t.interpreted! / 1000;
     results.push({ suite: 'cdr-user-types', metric: `${c.label}.${op}`, unit: 'us', value: ours, against: { interpreted: theirs } });
     ratios.push(`${c.label}.${op}: interpreted/compiled = ${(theirs / ours).toFixed(1)}x`);
   }
