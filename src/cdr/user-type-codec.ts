@@ -11,6 +11,7 @@ import {
 } from './encapsulation.js';
 import type { EncapsulationKind, PaddingMode } from './encapsulation.js';
 import { computeKeyHash, maxKeyHolderSize } from './key-hash.js';
+import { copyBytes } from '../util/slab.js';
 import type { StructCodec, UserSample } from './struct-codec.js';
 import type { Extensibility, StructDef } from './type-model.js';
 
@@ -86,7 +87,7 @@ export class InterpretedCodec implements UserTypeCodec {
     writeEncapsulation(w, kind);
     this.codec.writeStruct(w, this.def, sample, this.typeName);
     padEncapsulation(w, 0, options.padding ?? 'flagged');
-    return w.written.slice();
+    return copyBytes(w.written);
   }
 
   encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array {

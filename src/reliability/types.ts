@@ -3,7 +3,8 @@
  * deliveries, events and drop counters. The cores never touch a socket; the transport turns a
  * {@link ReliabilityTransmit} into a datagram (RTPS header + INFO_DST + the submessages).
  */
-import type { Guid, GuidPrefix, InlineQosParameter, RtpsTime, Submessage } from '../rtps/index.js';
+import type { EncodedChunk, Guid, GuidPrefix, InlineQosParameter, RtpsTime, Submessage } from '../rtps/index.js';
+import { decodeEncodedChunk } from '../rtps/index.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 
@@ -25,6 +26,20 @@ export type TransmitDestination = GuidPrefix | 'all-matched';
 export interface ReliabilityTransmit {
   readonly to: TransmitDestination;
   readonly submessages: readonly Submessage[];
+  /**
+   * The same transmit already encoded (a change's `[INFO_TS, DATA]`, built once at write time):
+   * a transport sends this instead of encoding `submessages` again.
+   */
+  readonly encoded?: EncodedChunk;
+}
+
+/** A transmit of an encoded change: `submessages` are decoded only when someone asks for them. */
+export class EncodedTransmit implements ReliabilityTransmit {
+  constructor(readonly to: TransmitDestination, readonly encoded: EncodedChunk) {}
+
+  get submessages(): readonly Submessage[] {
+    return decodeEncodedChunk(this.encoded);
+  }
 }
 
 /** Collaborators of both cores (STYLE.md rule 15: deps are required, config is optional). */

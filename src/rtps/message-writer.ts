@@ -76,6 +76,12 @@ export class RtpsMessageWriter {
     });
   }
 
+  /** Appends submessages already encoded (whole, each padded to 4 octets, as `encodeDataSubmessage` makes them). */
+  append(submessages: Uint8Array): this {
+    this.#w.bytes(submessages);
+    return this;
+  }
+
   /** The message so far: a view of the internal buffer, valid until the next `begin()`. */
   finish(): Uint8Array {
     return this.#w.finish();

@@ -12,6 +12,7 @@ import type { TimerHandle, TimerService } from '../util/datagram-io.js';
 import { RtpsLibError } from '../util/errors.js';
 import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
+import type { PackInput } from './datagram-packer.js';
 import { packDatagrams } from './datagram-packer.js';
 import { EndpointTable } from './endpoint-table.js';
 import { receiveRtpsMessage } from './message-receiver.js';
@@ -45,7 +46,7 @@ export interface TransportEngineDeps {
 interface Queue {
   readonly channel: TransportChannel;
   readonly destination: GuidPrefix | 'relay' | undefined;
-  readonly transmits: (readonly Submessage[])[];
+  readonly transmits: PackInput[];
 }
 
 /** See the module comment. */
@@ -60,6 +61,8 @@ export class TransportEngine {
   #depth = 0; // > 0 while inside a receive or timer callback: flush at its end
   #timer: TimerHandle | undefined;
   #timerAt = Number.POSITIVE_INFINITY;
+  /** The timer is armed to run at once (queued output): further sends and reschedules need not re-arm it. */
+  #flushArmed = false;
   #isClosed = false;
   readonly #stats = { datagramsIn: 0, rtpsIn: 0, stunIn: 0, submessagesIn: 0, datagramsOut: 0, bytesOut: 0, transmitsOut: 0 };
   readonly #dropped: Record<TransportDropReason, number> = { ...NO_TRANSPORT_DROPS };
@@ -98,7 +101,7 @@ export class TransportEngine {
     if (this.#isClosed) return;
     const ep = this.endpoints.get(from);
     const channel = ep?.channel ?? 'data';
-    const submessages = transmit.submessages;
+    const submessages = transmit.encoded ?? transmit.submessages;
     if (transmit.to === 'all-matched') {
       if (channel === 'spdp') this.#enqueue(channel, '*', undefined, submessages);
       else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, submessages); });
@@ -107,21 +110,21 @@ export class TransportEngine {
     } else {
       this.#enqueue(channel, toHex(transmit.to), transmit.to, submessages);
     }
-    if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
+    if (this.#depth === 0 && !this.#flushArmed) this.#armAt(this.#deps.timers.clock.now());
   }
 
   /** Queues submessages of `from`'s channel for the RtpsRelay port of that channel (no INFO_DST; spec §6.3). */
   sendToRelay(from: EntityId, submessages: readonly Submessage[]): void {
     if (this.#isClosed) return;
     this.#enqueue(this.endpoints.get(from)?.channel ?? 'data', 'relay', 'relay', submessages);
-    if (this.#depth === 0) this.#armAt(this.#deps.timers.clock.now());
+    if (this.#depth === 0 && !this.#flushArmed) this.#armAt(this.#deps.timers.clock.now());
   }
 
   /**
    * Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement
    * destinations, 'relay' for the relay port).
    */
-  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, submessages: readonly Submessage[]): void {
+  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, submessages: PackInput): void {
     let byDestination = this.#queues.get(channel);
     if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
     let q = byDestination.get(hex);
@@ -194,7 +197,8 @@ export class TransportEngine {
 
   /** Re-arms the one timer to the earliest core deadline (or now, when output is queued). */
   reschedule(): void {
-    if (this.#depth > 0 || this.#isClosed) return;
+    // A timer armed to run at once re-arms itself after it ran (per-write cost: bench/dataplane).
+    if (this.#depth > 0 || this.#isClosed || (this.#flushArmed && this.#queued > 0)) return;
     this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
   }
 
@@ -215,15 +219,19 @@ export class TransportEngine {
 
   #armAt(at: number): void {
     if (this.#isClosed) return;
-    const target = Math.min(at, this.#queued > 0 ? this.#deps.timers.clock.now() : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
+    const now = this.#deps.timers.clock.now();
+    const target = Math.min(at, this.#queued > 0 ? now : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
     if (target === this.#timerAt && this.#timer !== undefined) return;
     this.#timer?.cancel();
     this.#timer = undefined;
     this.#timerAt = target;
+    this.#flushArmed = false;
     if (target === Number.POSITIVE_INFINITY) return;
+    this.#flushArmed = target <= now;
     this.#timer = this.#deps.timers.at(target, () => {
       this.#timer = undefined;
       this.#timerAt = Number.POSITIVE_INFINITY;
+      this.#flushArmed = false;
       if (this.#isClosed) return;
       this.#depth++;
       try {
@@ -244,6 +252,7 @@ export class TransportEngine {
     this.#isClosed = true;
     this.#timer?.cancel();
     this.#timer = undefined;
+    this.#flushArmed = false;
     this.#queues.clear();
     this.#queued = 0;
   }

@@ -4,8 +4,8 @@
  * packer, §5.13 address selection).
  */
 import { expect } from 'chai';
-import type { Submessage } from '../../src/rtps/index.js';
-import { decodeRtpsMessage, locatorFromAddress, PROTOCOL_VERSION_2_4, RtpsMessageWriter, timeFromUnixMs, VendorIds } from '../../src/rtps/index.js';
+import type { DataSubmessage, Submessage } from '../../src/rtps/index.js';
+import { decodeRtpsMessage, encodeDataSubmessage, locatorFromAddress, PROTOCOL_VERSION_2_4, RtpsMessageWriter, timeFromUnixMs, VendorIds } from '../../src/rtps/index.js';
 import { StunServer } from '../../src/relay/index.js';
 import { NatPresets, twoNatTopology, VirtualNetwork } from '../../src/simnet/index.js';
 import { selectAddresses } from '../../src/transport/address-selection.js';
@@ -73,6 +73,28 @@ describe('transport/datagram-packer', () => {
     const inv = decodeRtpsMessage(out[0]!).submessages[3];
     expect(inv?.kind === 'info-ts' && inv.timestamp === undefined).to.equal(true);
     expect(decodeRtpsMessage(out[1]!).submessages.map((s) => s.kind)).to.deep.equal(['info-dst', 'data', 'data']);
+  });
+
+  it('writes an encoded chunk\'s INFO_TS only when the time in effect differs, and the same octets as its submessages', () => {
+    const ts1 = timeFromUnixMs(9000);
+    const ts2 = timeFromUnixMs(9001);
+    const chunk = (sn: number, ts: typeof ts1 | undefined): { encoded: true; timestamp: typeof ts; rest: Uint8Array } => {
+      const d = data(sn, 20) as DataSubmessage;
+      return { encoded: true, timestamp: ts, rest: encodeDataSubmessage(d) };
+    };
+    const out: Uint8Array[] = [];
+    const transmits = [chunk(1, ts1), chunk(2, ts1), chunk(3, ts2), [{ kind: 'info-ts', littleEndian: true, timestamp: ts2 }, data(4, 20)] as Submessage[], chunk(5, ts2), chunk(6, undefined), chunk(7, undefined), [data(8, 20)], chunk(9, ts1)];
+    const r = packDatagrams(HEADER, prefixOf(2), transmits, 1400, (d) => { out.push(d); });
+    expect(r).to.deep.equal({ datagrams: 1, transmits: 9, oversize: 0 });
+    const seen: string[] = [];
+    receiveRtpsMessage(out[0]!, (_src, _dst, s, ts) => { if (s.kind === 'data') seen.push(`${s.writerSN}@${ts === undefined ? '-' : ts.fraction === ts1.fraction ? 1 : 2}`); }, { localPrefix: prefixOf(2) });
+    expect(seen).to.deep.equal(['1@1', '2@1', '3@2', '4@2', '5@2', '6@-', '7@-', '8@-', '9@1']);
+    expect(decodeRtpsMessage(out[0]!).submessages.map((s) => s.kind)).to.deep.equal(
+      ['info-dst', 'info-ts', 'data', 'data', 'info-ts', 'data', 'info-ts', 'data', 'data', 'info-ts', 'data', 'data', 'data', 'info-ts', 'data']);
+    // A new datagram starts without a time in effect: its first encoded chunk carries its INFO_TS again.
+    const small: Uint8Array[] = [];
+    packDatagrams(HEADER, undefined, [chunk(1, ts1), chunk(2, ts1), chunk(3, ts1)], 20 + 12 + 2 * 44, (d) => { small.push(d); });
+    expect(small.map((d) => decodeRtpsMessage(d).submessages.map((s) => s.kind).join(','))).to.deep.equal(['info-ts,data,data', 'info-ts,data']);
   });
 
   it('sends an oversize transmit alone and counts it', () => {

@@ -1,0 +1,35 @@
+/**
+ * Small byte arrays carved out of shared 64 KiB slabs, as Node's `Buffer.allocUnsafe` pools
+ * (but zero-filled and engine-neutral). V8 gives every typed array above 64 octets its own
+ * off-heap backing store: one malloc, one ArrayBuffer and extra GC work each. A writer that makes
+ * one such array per sample spends a large share of its time there (bench/dataplane); a view
+ * into a slab is one small on-heap object.
+ *
+ * The arrays share their `buffer`: always use `byteOffset` / `byteLength` with it, and never
+ * transfer it. A slab lives while any of its arrays does.
+ */
+const SLAB_OCTETS = 64 * 1024;
+/** Larger arrays get their own buffer (a slab would waste too much of itself on them). */
+const MAX_POOLED = 4096;
+
+let slab = new ArrayBuffer(SLAB_OCTETS);
+let used = 0;
+
+/** A zero-filled array of `n` octets; from a shared slab when small. */
+export function allocBytes(n: number): Uint8Array {
+  if (n > MAX_POOLED) return new Uint8Array(n);
+  if (used + n > SLAB_OCTETS) {
+    slab = new ArrayBuffer(SLAB_OCTETS);
+    used = 0;
+  }
+  const out = new Uint8Array(slab, used, n);
+  used += (n + 7) & ~7;
+  return out;
+}
+
+/** A copy of `bytes` in an array from {@link allocBytes}. */
+export function copyBytes(bytes: Uint8Array): Uint8Array {
+  const out = allocBytes(bytes.length);
+  out.set(bytes);
+  return out;
+}
