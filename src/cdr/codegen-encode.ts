@@ -42,7 +42,7 @@ export function encoderSource(spec: EncoderSpec): string {
   const s = g.src;
   const hasHeader = spec.mode !== 'keyHash';
   s.line('"use strict";');
-  s.line('const { ee, badInt, toI64, toU64, TE, md5 } = h;');
+  s.line('const { ee, badInt, toI64, toU64, TE, md5, copyBytes } = h;');
   s.line(`const O = ${hasHeader ? 4 : 0}, LE = ${spec.littleEndian};`);
   s.line('let B = new Uint8Array(256), DV = new DataView(B.buffer), L = 0;');
   s.line('function grow(p, n) { let size = B.length * 2; while (size < p + n) size *= 2; const next = new Uint8Array(size); next.set(B.subarray(0, p)); B = next; DV = new DataView(next.buffer); }');
@@ -73,7 +73,9 @@ export function encoderSource(spec: EncoderSpec): string {
     s.line('if (padding !== "none") { const pad = (4 - ((p - 4) % 4)) % 4;');
     s.line(g.ensure('3') + ' for (let k = 0; k < pad; k++) b[p++] = 0;');
     s.line('if (padding === "flagged") b[3] = pad; }');
-    s.line('return b.slice(0, p);');
+    // As InterpretedCodec: a sample's payload comes from the shared slabs of util/slab.ts (no
+    // off-heap allocation per sample past 64 octets); a key-only payload (rare) is a plain copy.
+    s.line(spec.mode === 'sample' ? 'return copyBytes(b.subarray(0, p));' : 'return b.slice(0, p);');
   } else if (spec.useMd5 === true) {
     s.line('return md5(b.subarray(0, p));');
   } else {

@@ -11,6 +11,7 @@
  */
 import { md5 } from '@noble/hashes/legacy.js';
 import { checkInt } from '../util/byte-writer.js';
+import { copyBytes } from '../util/slab.js';
 import { DecodeError, EncodeError } from '../util/errors.js';
 import { decoderSource } from './codegen-decode.js';
 import { encoderSource } from './codegen-encode.js';
@@ -61,6 +62,7 @@ const ENCODE_HELPERS = Object.freeze({
   },
   TE,
   md5,
+  copyBytes,
 });
 
 function rep(n: number, f: () => unknown): unknown[] {
