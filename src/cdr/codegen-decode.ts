@@ -6,7 +6,7 @@
  * sample. Every length is checked against the bytes left before it is used, so loops are bounded by
  * the input size.
  */
-import { at, int, isOctet, pathSource, Source, sub } from './codegen-support.js';
+import { AlignTracker, at, int, isOctet, pathSource, Source, sub } from './codegen-support.js';
 import type { Path } from './codegen-support.js';
 import type { ElementType, MemberDef, PrimitiveKind, StructDef } from './type-model.js';
 
@@ -63,20 +63,33 @@ class DecodeGen {
   readonly #maxAlign: number;
   readonly #isXcdr2: boolean;
   readonly #le: boolean;
+  readonly #align: AlignTracker;
 
   constructor(readonly spec: DecoderSpec) {
     this.#isXcdr2 = spec.version === 'xcdr2';
     this.#maxAlign = this.#isXcdr2 ? 4 : 8;
     this.#le = spec.littleEndian;
+    this.#align = new AlignTracker(this.#maxAlign);
   }
 
-  /** CdrReader.align then ByteReader.need: padding relative to the body start (offset 4), then `size` bytes. */
+  /**
+   * CdrReader.align then ByteReader.need, with the same errors: padding relative to the body start
+   * (offset 4), then `size` bytes; the caller then reads them and advances `p`. Padding known at
+   * generation time becomes constants and a single bounds check.
+   */
   #alignNeed(size: number, field: string, E: string): void {
     const a = Math.min(size, this.#maxAlign);
-    if (a > 1) {
+    const pad = this.#align.padFor(size);
+    this.#align.wrote(size);
+    if (pad === undefined) {
       this.src.line(`r = (p - 4) & ${a - 1}; if (r !== 0) { r = ${a} - r; if (${E} - p < r) df(${field} + "(padding)", p, "need " + r + " bytes, " + (${E} - p) + " left"); p += r; }`);
+      this.#need(String(size), field, E);
+    } else if (pad === 0) {
+      this.#need(String(size), field, E);
+    } else {
+      this.src.line(`if (${E} - p < ${pad + size}) { if (${E} - p < ${pad}) df(${field} + "(padding)", p, "need ${pad} bytes, " + (${E} - p) + " left"); p += ${pad}; df(${field}, p, "need ${size} bytes, " + (${E} - p) + " left"); }`);
+      this.src.line(`p += ${pad};`);
     }
-    this.#need(String(size), field, E);
   }
 
   #need(n: string, field: string, E: string): void {
@@ -114,6 +127,8 @@ class DecodeGen {
       vars.push(v);
       const mPath = sub(path, `.${m.name}`);
       s.line(`let ${v};`);
+      const skipped = this.#align.state;
+      let absent = skipped;
       let open = 0;
       // XTypes 1.3 §7.4.3.5.2: members an older writer did not send take their defaults.
       if (end !== undefined) { s.line(`if (p >= ${end}) ${v} = ${this.#defaultMember(m)}; else {`); open++; }
@@ -121,15 +136,18 @@ class DecodeGen {
         if (!this.#isXcdr2) {
           s.line(`df(${pathSource(mPath)}, p, "@optional in a non-mutable XCDR1 struct is not supported");`);
         } else {
-          this.#need('1', pathSource(mPath, '.present'), inner);
+          this.#alignNeed(1, pathSource(mPath, '.present'), inner);
+          absent = this.#align.state;
           s.line(`if (b[p++] === 0) ${v} = undefined; else {`);
           open++;
         }
       }
       s.line(`${v} = ${this.#member(m, mPath, inner)};`);
       s.line('}'.repeat(open));
+      if (m.isOptional && this.#isXcdr2) this.#align.state = AlignTracker.merge(absent, this.#align.state);
+      if (end !== undefined) this.#align.state = AlignTracker.merge(skipped, this.#align.state);
     }
-    if (end !== undefined) s.line(`p = ${end};`);
+    if (end !== undefined) { s.line(`p = ${end};`); this.#align.forget(); }
     const o = s.name('o');
     s.line(`const ${o} = { ${def.members.map((m, i) => `${JSON.stringify(m.name)}: ${vars[i] ?? 'undefined'}`).join(', ')} };`);
     return o;
@@ -157,15 +175,18 @@ class DecodeGen {
         s.line(`const ${v} = [];`);
         const i = s.name('i');
         s.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+        this.#align.forget(); // the body runs at every element's offset
         s.line(`${v}.push(${this.#element(m.element, at(path, i), inner)});`);
         s.line('}');
       }
+      this.#align.forget();
     } else if (m.arrayLengths.length === 1 && isOctet(m.element)) {
       s.line(`const ${v} = ${this.#octets(int(m.arrayLengths[0] ?? 0), path, inner)};`);
+      this.#align.advance(m.arrayLengths[0] ?? 0);
     } else {
       s.line(`const ${v} = ${this.#array(m, 0, path, inner)};`);
     }
-    if (end !== undefined) s.line(`p = ${end};`);
+    if (end !== undefined) { s.line(`p = ${end};`); this.#align.forget(); }
     return v;
   }
 
@@ -185,9 +206,11 @@ class DecodeGen {
     const i = s.name('i');
     s.line(`const ${v} = [];`);
     s.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) {`);
+    this.#align.forget(); // the body runs at every element's offset
     const e = dim + 1 < m.arrayLengths.length ? this.#array(m, dim + 1, at(path, i), E) : this.#element(m.element, at(path, i), E);
     s.line(`${v}.push(${e});`);
     s.line('}');
+    this.#align.forget();
     return v;
   }
 
@@ -209,6 +232,7 @@ class DecodeGen {
         this.#need(n, field, E);
         s.line(`p += ${n}; if (b[p - 1] !== 0) df(${field}, p, "string not NUL-terminated");`);
         s.line(`${v} = STR(b, p - ${n}, p - 1); }`);
+        this.#align.forget();
         return v;
       }
       case 'struct': {

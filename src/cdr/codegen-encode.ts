@@ -7,7 +7,7 @@
  *
  * The generated module keeps a scratch buffer; `compiled-codec.ts` turns the source into a function.
  */
-import { at, int, isOctet, keyHolderMembers, pathSource, Source, sub } from './codegen-support.js';
+import { AlignTracker, at, int, isOctet, keyHolderMembers, pathSource, Source, sub } from './codegen-support.js';
 import type { Path } from './codegen-support.js';
 import type { ElementType, MemberDef, PrimitiveKind, StructDef } from './type-model.js';
 
@@ -89,10 +89,12 @@ class EncodeGen {
   readonly src = new Source();
   readonly #maxAlign: number;
   readonly #isXcdr2: boolean;
+  readonly #align: AlignTracker;
 
   constructor(readonly spec: EncoderSpec) {
     this.#isXcdr2 = spec.version === 'xcdr2';
     this.#maxAlign = this.#isXcdr2 ? 4 : 8;
+    this.#align = new AlignTracker(this.#maxAlign);
   }
 
   /** Capacity for `n` more bytes (a source expression); refreshes the local buffer and view after a grow. */
@@ -100,14 +102,16 @@ class EncodeGen {
     return `if (p + ${n} > b.length) { grow(p, ${n}); b = B; dv = DV; }`;
   }
 
-  #align(size: number): string {
+  /**
+   * Room for a `size`-byte item and the zero padding that aligns it (constant when the tracked
+   * alignment knows it); the caller then writes the item at `p` and advances `p` by `size`.
+   */
+  #fixed(size: number): string {
     const a = Math.min(size, this.#maxAlign);
-    return a <= 1 ? '' : `while (((p - O) & ${a - 1}) !== 0) b[p++] = 0;`;
-  }
-
-  /** Room for alignment padding and `size` bytes, then the padding. */
-  #alignFor(size: number): string {
-    return `${this.ensure(int(size + Math.min(size, this.#maxAlign) - 1))} ${this.#align(size)}`;
+    const pad = this.#align.padFor(size);
+    this.#align.wrote(size);
+    if (pad === undefined) return `${this.ensure(int(size + a - 1))} while (((p - O) & ${a - 1}) !== 0) b[p++] = 0;`;
+    return `${this.ensure(int(size + pad))}${' b[p++] = 0;'.repeat(pad)}`;
   }
 
   #fail(path: Path, reason: string): string {
@@ -117,7 +121,7 @@ class EncodeGen {
   /** Opens a DHEADER (XTypes 1.3 §7.4.3.4.2); returns the variable holding its offset. */
   #beginDHeader(): string {
     const dh = this.src.name('dh');
-    this.src.line(`${this.#alignFor(4)} const ${dh} = p; p += 4;`);
+    this.src.line(`${this.#fixed(4)} const ${dh} = p; p += 4;`);
     return dh;
   }
 
@@ -139,9 +143,11 @@ class EncodeGen {
       if (!m.isOptional) { this.#member(m, v, mPath, false); continue; }
       // XTypes 1.3 §7.4.3.5.3: XCDR2 optional members of final/appendable structs carry a boolean flag.
       if (!this.#isXcdr2) { s.line(this.#fail(mPath, '@optional in a non-mutable XCDR1 struct is not supported')); continue; }
-      s.line(`${this.ensure('1')} if (${v} === undefined) b[p++] = 0; else { b[p++] = 1;`);
+      s.line(`${this.#fixed(1)} if (${v} === undefined) b[p++] = 0; else { b[p++] = 1;`);
+      const absent = this.#align.state;
       this.#member(m, v, mPath, false);
       s.line('}');
+      this.#align.state = AlignTracker.merge(absent, this.#align.state);
     }
     if (dh !== undefined) this.#endDHeader(dh);
   }
@@ -159,23 +165,27 @@ class EncodeGen {
     if (m.isSequence) {
       const n = s.name('n');
       const bound = m.sequenceBound === undefined ? '' : `if (${n} > ${int(m.sequenceBound)}) throw ee(${pathSource(path)}, ${n} + ${JSON.stringify(` elements exceed bound ${m.sequenceBound}`)});`;
-      const length = `${bound} ${this.#alignFor(4)} dv.setUint32(p, ${n}, LE); p += 4;`;
+      const before = this.#align.state;
+      const length = (): string => `${bound} ${this.#fixed(4)} dv.setUint32(p, ${n}, LE); p += 4;`;
       if (isOctet(m.element)) {
-        s.line(`if (${x} instanceof Uint8Array) { const ${n} = ${x}.length; ${length} ${this.ensure(n)} b.set(${x}, p); p += ${n}; } else {`);
+        s.line(`if (${x} instanceof Uint8Array) { const ${n} = ${x}.length; ${length()} ${this.ensure(n)} b.set(${x}, p); p += ${n}; } else {`);
+        this.#align.state = before;
       } else {
         s.line('{');
       }
       s.line(`if (!Array.isArray(${x})) ${this.#fail(path, 'expected an array')}`);
-      s.line(`const ${n} = ${x}.length; ${length}`);
+      s.line(`const ${n} = ${x}.length; ${length()}`);
       if (isOctet(m.element)) this.#octets(x, n, path);
       else this.#loop(n, x, path, (e, p) => { this.#element(m.element, e, p, keyOnly); });
       s.line('}');
+      this.#align.forget();
     } else if (m.arrayLengths.length === 1 && isOctet(m.element)) {
       const n = int(m.arrayLengths[0] ?? 0);
       s.line(`if (${x} instanceof Uint8Array && ${x}.length === ${n}) { ${this.ensure(n)} b.set(${x}, p); p += ${n}; }`);
       s.line(`else if (Array.isArray(${x}) && ${x}.length === ${n}) {`);
       this.#octets(x, n, path);
       s.line(`} else ${this.#fail(path, `expected an array of ${n}`)}`);
+      this.#align.advance(m.arrayLengths[0] ?? 0);
     } else {
       this.#array(m, 0, x, path, keyOnly);
     }
@@ -187,8 +197,10 @@ class EncodeGen {
     const i = this.src.name('i');
     const e = this.src.name('e');
     this.src.line(`for (let ${i} = 0; ${i} < ${n}; ${i}++) { const ${e} = ${x}[${i}];`);
+    this.#align.forget(); // the body runs at every element's offset
     body(e, at(path, i));
     this.src.line('}');
+    this.#align.forget();
   }
 
   #array(m: MemberDef, dim: number, x: string, path: Path, keyOnly: boolean): void {
@@ -216,11 +228,13 @@ class EncodeGen {
         s.line(`if (typeof ${x} !== "string") ${this.#fail(path, 'expected a string')}`);
         if (el.bound === undefined) {
           s.line(`p = wstr(${x}, p); b = B; dv = DV;`);
+          this.#align.forget();
         } else {
           // The bound counts UTF-8 octets (what the decoder checks); UTF-16 length ≤ UTF-8 length.
           const over = this.#fail(path, `string longer than bound ${el.bound}`);
           s.line(`if (${x}.length > ${int(el.bound)}) ${over}`);
           s.line(`p = wstr(${x}, p); b = B; dv = DV; if (L > ${int(el.bound)}) ${over}`);
+          this.#align.forget();
         }
         return;
       case 'struct': {
@@ -243,26 +257,26 @@ class EncodeGen {
     const check = INT_CHECK[prim];
     if (check !== undefined) {
       s.line(`if (typeof ${x} !== "number" || ${check.test(x)}) badInt(${x}, ${pathSource(path)}, ${check.min}, ${check.max});`);
-      if (size === 1) s.line(`${this.ensure('1')} b[p++] = ${x} & 0xff;`);
-      else s.line(`${this.#alignFor(size)} dv.${check.set}(p, ${x}, LE); p += ${size};`);
+      if (size === 1) s.line(`${this.#fixed(1)} b[p++] = ${x} & 0xff;`);
+      else s.line(`${this.#fixed(size)} dv.${check.set}(p, ${x}, LE); p += ${size};`);
       return;
     }
     switch (prim) {
       case 'bool':
         s.line(`if (typeof ${x} !== "boolean") ${this.#fail(path, 'expected a boolean')}`);
-        s.line(`${this.ensure('1')} b[p++] = ${x} ? 1 : 0;`);
+        s.line(`${this.#fixed(1)} b[p++] = ${x} ? 1 : 0;`);
         return;
       case 'int64':
       case 'uint64': {
         const y = s.name('y');
         s.line(`const ${y} = ${prim === 'int64' ? 'toI64' : 'toU64'}(${x}, ${pathSource(path)});`);
-        s.line(`${this.#alignFor(8)} dv.${prim === 'int64' ? 'setBigInt64' : 'setBigUint64'}(p, ${y}, LE); p += 8;`);
+        s.line(`${this.#fixed(8)} dv.${prim === 'int64' ? 'setBigInt64' : 'setBigUint64'}(p, ${y}, LE); p += 8;`);
         return;
       }
       case 'float32':
       case 'float64':
         s.line(`if (typeof ${x} !== "number") ${this.#fail(path, 'expected a number')}`);
-        s.line(`${this.#alignFor(size)} dv.${prim === 'float32' ? 'setFloat32' : 'setFloat64'}(p, ${x}, LE); p += ${size};`);
+        s.line(`${this.#fixed(size)} dv.${prim === 'float32' ? 'setFloat32' : 'setFloat64'}(p, ${x}, LE); p += ${size};`);
         return;
       case 'int8': case 'uint8': case 'int16': case 'uint16': case 'int32': case 'uint32': // INT_CHECK above
       default:

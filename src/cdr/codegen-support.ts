@@ -116,3 +116,55 @@ function expandedSize(types: ReadonlyMap<string, StructDef>, def: StructDef, mem
   memo.set(def.name, n);
   return n;
 }
+
+/** What the generator knows statically about the cursor: `(p - origin) ≡ res (mod mod)`; `mod` is 1, 2, 4 or 8. */
+export interface AlignState {
+  readonly mod: number;
+  readonly res: number;
+}
+
+/**
+ * Tracks the cursor's alignment through the generated code so that padding known at generation time
+ * is emitted as constants (XTypes 1.3 §7.4.1.1.1 alignment is relative to the origin, so a run of
+ * fixed-size members has fixed padding). Branches merge to what holds on every path; loops and
+ * variable-length data forget it.
+ */
+export class AlignTracker {
+  state: AlignState;
+
+  constructor(readonly maxAlign: number) {
+    this.state = { mod: maxAlign, res: 0 };
+  }
+
+  /** The padding before an item aligned to `min(size, maxAlign)`, or `undefined` when it depends on run-time data. */
+  padFor(size: number): number | undefined {
+    const a = Math.min(size, this.maxAlign);
+    if (a <= 1) return 0;
+    if (this.state.mod < a) return undefined;
+    return (a - (this.state.res % a)) % a;
+  }
+
+  /** After aligning for and writing a `size`-byte item (statically or at run time). */
+  wrote(size: number): void {
+    const a = Math.min(size, this.maxAlign);
+    const pad = this.padFor(size);
+    this.state = pad === undefined ? { mod: a, res: size % a } : { mod: this.state.mod, res: (this.state.res + pad + size) % this.state.mod };
+  }
+
+  /** After `n` bytes without alignment. */
+  advance(n: number): void {
+    this.state = { mod: this.state.mod, res: (this.state.res + n) % this.state.mod };
+  }
+
+  /** After data of run-time length. */
+  forget(): void {
+    this.state = { mod: 1, res: 0 };
+  }
+
+  /** What holds after either of two branches. */
+  static merge(a: AlignState, b: AlignState): AlignState {
+    let mod = Math.min(a.mod, b.mod);
+    while (mod > 1 && a.res % mod !== b.res % mod) mod /= 2;
+    return { mod, res: a.res % mod };
+  }
+}
