@@ -23,7 +23,7 @@
  * same place (`against: { 'node-dgram': … }`): the floor any Node.js stack starts from.
  *
  * Usage: `npx tsx bench/dataplane.ts [--json] [--seconds N] [--sizes 64,1024,65536] [--no-ddsperf]
- * [--max-message-size 14720]`
+ * [--max-message-size 14720] [--busy-poll-us 500]` (busy polling of the second round-trip phase; 0 skips it)
  * (children: `--role pub|sub|ping|pong`).
  */
 import { spawn } from 'node:child_process';
@@ -31,6 +31,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { DdsConfigInput } from '../src/dds/index.js';
 import { DomainParticipant } from '../src/dds/index.js';
+import { BusyPoller } from '../src/transport/busy-poll.js';
 import { runDdsperfLatency, runDdsperfThroughput } from '../test/interop/dds/ddsperf.js';
 import { canCreateDdsNetns, createDdsNetns, netnsLauncher, type DdsNetns } from '../test/interop/dds/peers.js';
 import { printResults, type BenchResult } from './support/report.js';
@@ -51,11 +52,17 @@ function arg(name: string): string | undefined {
  */
 const MAX_MESSAGE_SIZE = Number(arg('max-message-size') ?? 14_720);
 
-function benchConfig(domainId: number): DdsConfigInput {
+/**
+ * Busy polling window of the second round-trip phase, µs (`busy_poll_us`; 0 skips that phase).
+ * Long enough to span a round trip, so both sides poll from one message to the next.
+ */
+const BUSY_POLL_US = Number(arg('busy-poll-us') ?? 500);
+
+function benchConfig(domainId: number, busyPollUs = 0): DdsConfigInput {
   const base = 7400 + 250 * domainId + 10;
   return {
     rtpsDiscovery: { spdpSendAddrs: `127.0.0.1:${base},127.0.0.1:${base + 2}`, resendPeriod: 1, leaseDuration: 10 },
-    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0, maxMessageSize: MAX_MESSAGE_SIZE },
+    transport: { heartbeatPeriod: 100, heartbeatResponseDelay: 0, nakResponseDelay: 0, maxMessageSize: MAX_MESSAGE_SIZE, busyPollUs },
   };
 }
 
@@ -81,7 +88,7 @@ function percentile(sorted: readonly number[], p: number): number {
  */
 async function phaseProfiler(role: string): Promise<{ stop(): Promise<void> }> {
   const dir = process.env['DATAPLANE_PROF'];
-  if (dir === undefined) return { stop: async () => undefined };
+  if (dir === undefined) return { stop: () => Promise.resolve() };
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
@@ -115,8 +122,12 @@ async function rawChild(role: string): Promise<void> {
   const seconds = Number(arg('seconds'));
   const port = 17_000 + Number(arg('domain'));
   const socket = createSocket('udp4');
+  // The same busy polling as `busy_poll_us` (src/transport/busy-poll.ts), for the floor of that mode.
+  const busyPollUs = Number(arg('busy-poll') ?? 0);
+  const poller = busyPollUs > 0 ? new BusyPoller(busyPollUs) : undefined;
+  if (poller !== undefined) socket.on('message', () => { poller.activity(); });
   if (role === 'raw-pong') {
-    socket.on('message', (m, r) => { socket.send(m, r.port, r.address); });
+    socket.on('message', (m, r) => { poller?.activity(); socket.send(m, r.port, r.address); });
     await new Promise<void>((r) => { socket.bind(port, '127.0.0.1', r); });
     report({ event: 'ready' });
     await sleep((seconds + 5) * 1000);
@@ -131,7 +142,7 @@ async function rawChild(role: string): Promise<void> {
   const end = start + seconds * 1000;
   await new Promise<void>((done) => {
     let t = 0;
-    const send = (): void => { t = performance.now(); socket.send(payload, port, '127.0.0.1'); };
+    const send = (): void => { t = performance.now(); poller?.activity(); socket.send(payload, port, '127.0.0.1'); };
     socket.on('message', () => {
       const now = performance.now();
       if (t - start >= 1000) rtts.push((now - t) * 1000);
@@ -152,7 +163,7 @@ async function child(role: string): Promise<void> {
   const seconds = Number(arg('seconds'));
   const guard = new AbortController();
   const hard = setTimeout(() => { report({ event: 'timeout' }); guard.abort(new Error('timeout')); process.exit(3); }, (seconds + 30) * 1000);
-  const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], multicast: false, config: benchConfig(domainId), signal: guard.signal });
+  const p = await DomainParticipant.create({ domainId, ips: ['127.0.0.1'], multicast: false, config: benchConfig(domainId, Number(arg('busy-poll') ?? 0)), signal: guard.signal });
   const signal = guard.signal;
   try {
     if (role === 'sub') {
@@ -229,6 +240,7 @@ async function child(role: string): Promise<void> {
       let lastSeq = 0;
       reader.on('data', (s) => { lastSeq = s.seq as number; wake?.(); });
       const prof = await phaseProfiler(role);
+      const cpu0 = process.cpuUsage();
       const rtts: number[] = [];
       const start = performance.now();
       const end = start + seconds * 1000;
@@ -240,9 +252,10 @@ async function child(role: string): Promise<void> {
         const done = performance.now();
         if (t - start >= 1000) rtts.push((done - t) * 1000);
       }
+      const cpuUs = cpuUsPerSample(cpu0, rtts.length);
       await prof.stop();
       rtts.sort((a, b) => a - b);
-      report({ event: 'result', roundtrips: rtts.length, medianUs: percentile(rtts, 0.5), p99Us: percentile(rtts, 0.99) });
+      report({ event: 'result', roundtrips: rtts.length, medianUs: percentile(rtts, 0.5), p99Us: percentile(rtts, 0.99), cpuUsPerRoundTrip: cpuUs });
     }
   } finally {
     clearTimeout(hard);
@@ -255,10 +268,10 @@ async function child(role: string): Promise<void> {
 
 interface ChildResult { readonly [k: string]: unknown }
 
-function startChild(role: string, domain: number, size: number, seconds: number, ns: DdsNetns | undefined): { ready: Promise<void>; result: Promise<ChildResult>; kill(): Promise<void> } {
+function startChild(role: string, domain: number, size: number, seconds: number, ns: DdsNetns | undefined, busyPollUs = 0): { ready: Promise<void>; result: Promise<ChildResult>; kill(): Promise<void> } {
   const file = fileURLToPath(import.meta.url);
   const argv = [...netnsLauncher(ns?.name), process.execPath, ...process.execArgv.filter((a) => !a.startsWith('--cpu-prof')), '--import', 'tsx', file,
-    '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds), '--max-message-size', String(MAX_MESSAGE_SIZE)];
+    '--role', role, '--domain', String(domain), '--size', String(size), '--seconds', String(seconds), '--max-message-size', String(MAX_MESSAGE_SIZE), '--busy-poll', String(busyPollUs)];
   const [cmd, ...rest] = argv as [string, ...string[]];
   const c = spawn(cmd, rest, { stdio: ['ignore', 'pipe', 'inherit'] });
   let onReady: () => void = () => undefined;
@@ -285,8 +298,7 @@ function startChild(role: string, domain: number, size: number, seconds: number,
 }
 
 async function ours(size: number, seconds: number, domain: number, ns: DdsNetns | undefined): Promise<{
-  samplesPerSec: number; medianUs: number; p99Us: number; lostOrBad: number; rawMedianUs: number; rawP99Us: number;
-  writerCpuUs: number; readerCpuUs: number;
+  samplesPerSec: number; lostOrBad: number; writerCpuUs: number; readerCpuUs: number; rtt: RoundTrips; busy: RoundTrips | undefined;
 }> {
   const sub = startChild('sub', domain, size, seconds, ns);
   await sub.ready;
@@ -307,21 +319,40 @@ async function ours(size: number, seconds: number, domain: number, ns: DdsNetns 
   } finally {
     await Promise.all([sub.kill(), pub.kill()]);
   }
-  const pong = startChild('pong', domain, size, seconds, ns);
+  const rtt = await roundTrips(size, seconds, domain, ns, 0);
+  const busy = BUSY_POLL_US > 0 ? await roundTrips(size, seconds, domain, ns, BUSY_POLL_US) : undefined;
+  return { samplesPerSec, lostOrBad, writerCpuUs, readerCpuUs, rtt, busy };
+}
+
+interface RoundTrips {
+  readonly medianUs: number;
+  readonly p99Us: number;
+  /** CPU of the ping process per round trip (µs): what busy polling costs. */
+  readonly cpuUs: number;
+  readonly rawMedianUs: number;
+  readonly rawP99Us: number;
+}
+
+/** Our ping/pong, then the bare node:dgram one, with `busyPollUs` of busy polling on both sides (0 = off). */
+async function roundTrips(size: number, seconds: number, domain: number, ns: DdsNetns | undefined, busyPollUs: number): Promise<RoundTrips> {
+  const pong = startChild('pong', domain, size, seconds, ns, busyPollUs);
   await pong.ready;
-  const ping = startChild('ping', domain, size, seconds, ns);
+  const ping = startChild('ping', domain, size, seconds, ns, busyPollUs);
   let r: ChildResult;
   try {
     [r] = await Promise.all([ping.result, pong.result]);
   } finally {
     await Promise.all([ping.kill(), pong.kill()]);
   }
-  const rawPong = startChild('raw-pong', domain, size, Math.min(seconds, 3), ns);
+  const rawPong = startChild('raw-pong', domain, size, Math.min(seconds, 3), ns, busyPollUs);
   await rawPong.ready;
-  const rawPing = startChild('raw-ping', domain, size, Math.min(seconds, 3), ns);
+  const rawPing = startChild('raw-ping', domain, size, Math.min(seconds, 3), ns, busyPollUs);
   try {
     const [raw] = await Promise.all([rawPing.result]);
-    return { samplesPerSec, medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, lostOrBad, rawMedianUs: raw['medianUs'] as number, rawP99Us: raw['p99Us'] as number, writerCpuUs, readerCpuUs };
+    return {
+      medianUs: r['medianUs'] as number, p99Us: r['p99Us'] as number, cpuUs: r['cpuUsPerRoundTrip'] as number,
+      rawMedianUs: raw['medianUs'] as number, rawP99Us: raw['p99Us'] as number,
+    };
   } finally {
     await Promise.all([rawPing.kill(), rawPong.kill()]);
   }
@@ -352,13 +383,21 @@ async function main(): Promise<void> {
       const withFloor = (v: number | undefined, floor: number): { against: Record<string, number> } => ({
         against: { ...(v !== undefined && { cyclonedds: Math.round(v * 10) / 10 }), 'node-dgram': Math.round(floor * 10) / 10 },
       });
-      results.push({ suite: 'dataplane', metric: `rtt.${n}.median`, unit: 'us', value: Math.round(o.medianUs * 10) / 10, ...withFloor(l?.medianUs, o.rawMedianUs) });
-      results.push({ suite: 'dataplane', metric: `rtt.${n}.p99`, unit: 'us', value: Math.round(o.p99Us * 10) / 10, ...withFloor(l?.p99Us, o.rawP99Us) });
+      const r1 = (v: number): number => Math.round(v * 10) / 10;
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.median`, unit: 'us', value: r1(o.rtt.medianUs), ...withFloor(l?.medianUs, o.rtt.rawMedianUs) });
+      results.push({ suite: 'dataplane', metric: `rtt.${n}.p99`, unit: 'us', value: r1(o.rtt.p99Us), ...withFloor(l?.p99Us, o.rtt.rawP99Us) });
+      if (o.busy !== undefined) {
+        // `busy_poll_us` on both sides; `node-dgram` is then the bare ping-pong with the same polling.
+        results.push({ suite: 'dataplane', metric: `rtt.${n}.medianBusyPoll`, unit: 'us', value: r1(o.busy.medianUs), ...withFloor(l?.medianUs, o.busy.rawMedianUs) });
+        results.push({ suite: 'dataplane', metric: `rtt.${n}.p99BusyPoll`, unit: 'us', value: r1(o.busy.p99Us), ...withFloor(l?.p99Us, o.busy.rawP99Us) });
+        results.push({ suite: 'dataplane', metric: `rtt.${n}.cpuPerRoundTripBusyPoll`, unit: 'us', value: o.busy.cpuUs, against: { 'without-busy-poll': o.rtt.cpuUs } });
+      }
       if (t !== undefined && l !== undefined) {
         results.push({ suite: 'dataplane', metric: `ratio.${n}.throughput`, unit: 'ours/cyclone', value: Math.round((o.samplesPerSec / t.samplesPerSec) * 1000) / 1000 });
-        results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedian`, unit: 'ours/cyclone', value: Math.round((o.medianUs / l.medianUs) * 100) / 100 });
+        results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedian`, unit: 'ours/cyclone', value: Math.round((o.rtt.medianUs / l.medianUs) * 100) / 100 });
+        if (o.busy !== undefined) results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedianBusyPoll`, unit: 'ours/cyclone', value: Math.round((o.busy.medianUs / l.medianUs) * 100) / 100 });
       }
-      results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedianVsNodeDgram`, unit: 'ours/node-dgram', value: Math.round((o.medianUs / o.rawMedianUs) * 100) / 100 });
+      results.push({ suite: 'dataplane', metric: `ratio.${n}.rttMedianVsNodeDgram`, unit: 'ours/node-dgram', value: Math.round((o.rtt.medianUs / o.rtt.rawMedianUs) * 100) / 100 });
       if (o.lostOrBad !== 0) results.push({ suite: 'dataplane', metric: `throughput.${n}.lostOrOutOfOrder`, unit: 'samples', value: o.lostOrBad });
     }
   } finally {

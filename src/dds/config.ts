@@ -95,6 +95,12 @@ export interface RtpsUdpTransportOptions {
    * reliable writer waits while this much payload is unacknowledged. 0 = unlimited. Default 524288.
    */
   readonly maxUnackedBytes?: number;
+  /**
+   * `busy_poll_us` (rtps-ice extension), µs: after each datagram sent or received the participant's
+   * sockets are polled without sleeping for this long, trading CPU for round trip (docs/dataplane.md).
+   * 0 = off. Default 0.
+   */
+  readonly busyPollUs?: number;
 }
 
 /** `[ice]` in camelCase, OpenDDS units (`Ta` ms, the periods and TTLs s). */
@@ -169,6 +175,7 @@ export interface RtpsUdpTransportConfig {
   readonly receiveAddressDurationMs: number;
   readonly maxMessageSize: number;
   readonly maxUnackedBytes: number;
+  readonly busyPollUs: number;
 }
 
 /** The resolved configuration. */
@@ -398,7 +405,9 @@ function resolveSections(
     receiveAddressDurationMs: t.number('receive_address_duration', 5, 1000, { allowZero: true }),
     maxMessageSize: t.number('max_message_size', 1400, 1, { integer: true }),
     maxUnackedBytes: t.number('max_unacked_bytes', 524_288, 1, { integer: true, allowZero: true }),
+    busyPollUs: t.number('busy_poll_us', 0, 1, { integer: true, allowZero: true }),
   };
+  if (transport.busyPollUs > 100_000) throw new InvalidConfigError('transport.busy_poll_us', `${transport.busyPollUs} is not in 0..100000`);
   if (transport.maxMessageSize < 512 || transport.maxMessageSize > 65_507) {
     throw new InvalidConfigError('transport.max_message_size', `${transport.maxMessageSize} is not in 512..65507`);
   }

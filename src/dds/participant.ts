@@ -259,7 +259,7 @@ export class DomainParticipant extends EventEmitter<DomainParticipantEvents> {
       let network = options.network;
       let timers = options.timers;
       if (network === undefined) {
-        const udp = new UdpNetwork({ log }, { includeLoopback: true });
+        const udp = new UdpNetwork({ log }, { includeLoopback: true, busyPollMicros: config.transport.busyPollUs });
         closers.push(() => udp.close());
         network = udp;
       }

@@ -17,8 +17,9 @@ import type { RemoteInfo } from 'node:dgram';
 import DgramAsPromised, { type SocketAsPromised } from 'dgram-as-promised';
 import { bytesToIp, formatAddress, ipToBytes, type TransportAddress } from '../util/address.js';
 import type { DatagramHandler, DatagramNetwork, DatagramSocket } from '../util/datagram-io.js';
-import { RtpsLibError } from '../util/errors.js';
+import { InvalidConfigError, RtpsLibError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
+import { BusyPoller } from './busy-poll.js';
 
 /** A socket could not be bound; `code` is the system error code (`EADDRINUSE`, `EADDRNOTAVAIL`, …). */
 export class BindError extends RtpsLibError {
@@ -70,6 +71,11 @@ export interface UdpNetworkInit {
    * receive queue and costs repairs (bench/dataplane). 0 keeps the kernel default.
    */
   readonly receiveBufferSize?: number;
+  /**
+   * Busy polling after each datagram sent or received, µs; default 0 (off). Trades CPU for round
+   * trip: see {@link BusyPoller} and docs/dataplane.md.
+   */
+  readonly busyPollMicros?: number;
 }
 
 /** Defaults of {@link UdpNetworkInit}. */
@@ -79,6 +85,7 @@ export const DEFAULT_UDP_NETWORK_INIT: Readonly<Required<UdpNetworkInit>> = Obje
   includeIpv6: true,
   ref: true,
   receiveBufferSize: 1 << 20,
+  busyPollMicros: 0,
 });
 
 /** Collaborators of {@link UdpNetwork}. */
@@ -113,6 +120,9 @@ export class UdpSocket implements DatagramSocket {
   readonly #closed: Promise<void>;
   readonly #onClosed: (s: UdpSocket) => void;
   #handler: DatagramHandler | undefined;
+  readonly #poller: BusyPoller | undefined;
+  #lastFrom: TransportAddress | undefined;
+  #lastFromIp = '';
   #isClosed = false;
   #datagramsSent = 0;
   #bytesSent = 0;
@@ -124,8 +134,9 @@ export class UdpSocket implements DatagramSocket {
   #unhandled = 0;
 
   /** @internal Made by {@link UdpNetwork.bind} once the socket is listening. */
-  constructor(socket: SocketAsPromised, localAddress: TransportAddress, log: Logger, onClosed: (s: UdpSocket) => void) {
+  constructor(socket: SocketAsPromised, localAddress: TransportAddress, log: Logger, onClosed: (s: UdpSocket) => void, poller?: BusyPoller) {
     this.#socket = socket;
+    this.#poller = poller;
     this.localAddress = localAddress;
     this.#log = log;
     this.#onClosed = onClosed;
@@ -141,6 +152,7 @@ export class UdpSocket implements DatagramSocket {
 
   readonly #receive = (msg: Buffer, rinfo: RemoteInfo): void => {
     if (this.#isClosed) return;
+    this.#poller?.activity();
     this.#datagramsReceived++;
     this.#bytesReceived += msg.byteLength;
     const handler = this.#handler;
@@ -150,13 +162,18 @@ export class UdpSocket implements DatagramSocket {
     }
     // A view, not a copy (STYLE.md rule 5): valid only during the handler call.
     const bytes = new Uint8Array(msg.buffer, msg.byteOffset, msg.byteLength);
-    let from: TransportAddress;
-    try {
-      from = nodeAddress(rinfo.address, rinfo.port);
-    } catch (err: unknown) {
-      this.#handlerErrors++;
-      this.#log.debug('bad source address', { from: rinfo.address, err });
-      return;
+    // Most datagrams come from the same peer as the one before: reuse its parsed address.
+    let from = this.#lastFrom;
+    if (from === undefined || rinfo.port !== from.port || rinfo.address !== this.#lastFromIp) {
+      try {
+        from = nodeAddress(rinfo.address, rinfo.port);
+      } catch (err: unknown) {
+        this.#handlerErrors++;
+        this.#log.debug('bad source address', { from: rinfo.address, err });
+        return;
+      }
+      this.#lastFrom = from;
+      this.#lastFromIp = rinfo.address;
     }
     try {
       handler(bytes, from);
@@ -181,6 +198,7 @@ export class UdpSocket implements DatagramSocket {
       this.#sendErrors++;
       return;
     }
+    this.#poller?.activity();
     // Node's callback form (not the promise wrapper): no promise per datagram on the hot path.
     try {
       this.#socket.socket.send(bytes, to.port, to.ip, (err, n) => {
@@ -272,10 +290,15 @@ export class UdpNetwork implements DatagramNetwork {
   readonly #log: Logger;
   readonly #interfaces: typeof networkInterfaces;
   readonly #sockets = new Set<UdpSocket>();
+  readonly #poller: BusyPoller | undefined;
   #isClosed = false;
 
+  /** @throws InvalidConfigError for a busy-poll window outside 0..100,000 µs. */
   constructor(deps: UdpNetworkDeps = {}, init: UdpNetworkInit = {}) {
     this.#init = { ...DEFAULT_UDP_NETWORK_INIT, ...init };
+    const poll = this.#init.busyPollMicros;
+    if (!Number.isFinite(poll) || poll < 0 || poll > 100_000) throw new InvalidConfigError('busyPollMicros', `${poll} is not in 0..100000`);
+    this.#poller = poll > 0 ? new BusyPoller(poll, this.#init.ref) : undefined;
     this.#log = (deps.log ?? silentLogger).child('udp');
     this.#interfaces = deps.networkInterfaces ?? networkInterfaces;
   }
@@ -365,7 +388,7 @@ export class UdpNetwork implements DatagramNetwork {
         this.#log.debug('no multicast interface', { local: local.ip, err });
       }
     }
-    const socket = new UdpSocket(sap, nodeAddress(local.ip, bound.port), this.#log, (s) => this.#sockets.delete(s));
+    const socket = new UdpSocket(sap, nodeAddress(local.ip, bound.port), this.#log, (s) => this.#sockets.delete(s), this.#poller);
     this.#sockets.add(socket);
     this.#log.debug('bound', { local: formatAddress(socket.localAddress) });
     return socket;
@@ -411,7 +434,7 @@ export class UdpNetwork implements DatagramNetwork {
       sap.socket.close();
       throw refusal;
     }
-    const socket = new UdpSocket(sap, g, this.#log, (s) => this.#sockets.delete(s));
+    const socket = new UdpSocket(sap, g, this.#log, (s) => this.#sockets.delete(s), this.#poller);
     this.#sockets.add(socket);
     this.#log.debug('joined', { group: formatAddress(g), interfaceIp });
     return socket;
@@ -435,6 +458,7 @@ export class UdpNetwork implements DatagramNetwork {
   async close(options: { signal?: AbortSignal } = {}): Promise<void> {
     options.signal?.throwIfAborted();
     this.#isClosed = true;
+    this.#poller?.stop();
     const pending: Promise<void>[] = [];
     for (const s of [...this.#sockets]) {
       s.close();

@@ -59,7 +59,7 @@ describe('dds/config', () => {
   it('has OpenDDS defaults (spec §7)', () => {
     const c = resolveDdsConfig();
     expect(c.rtpsDiscovery).to.deep.include({ useIce: false, resendPeriodMs: 30_000, sedpHeartbeatPeriodMs: 200, leaseDurationMs: 300_000, spdpRtpsRelaySendPeriodMs: 30_000, checkSourceIp: true });
-    expect(c.transport).to.deep.include({ useIce: false, heartbeatPeriodMs: 1_000, receiveAddressDurationMs: 5_000, nakResponseDelayMs: 200 });
+    expect(c.transport).to.deep.include({ useIce: false, heartbeatPeriodMs: 1_000, receiveAddressDurationMs: 5_000, nakResponseDelayMs: 200, busyPollUs: 0 });
     expect(c.ice).to.deep.include({ taMs: 50, changePasswordPeriodMs: 300_000, connectivityCheckTtlMs: 300_000 });
     expect(c.warnings).to.deep.equal([]);
   });
@@ -73,6 +73,7 @@ describe('dds/config', () => {
     expect(c.rtpsDiscovery).to.deep.include({ useIce: true, resendPeriodMs: 5_000, rtpsRelayOnly: true });
     expect(c.rtpsDiscovery.sedpStunServerAddress?.ip).to.equal('192.0.2.7');
     expect(c.transport.heartbeatPeriodMs).to.equal(250);
+    expect(resolveDdsConfig({ transport: { busyPollUs: 300 } }).transport.busyPollUs).to.equal(300);
     expect(c.ice).to.deep.include({ changePasswordPeriodMs: 2_000, taMs: 10, allowLoopback: true });
   });
 
@@ -85,6 +86,8 @@ describe('dds/config', () => {
       ['[transport/t]\ntransport_type=tcp\n', 'transport.transport_type'],
       ['[transport/t]\nheartbeat_period=abc\n', 'transport.heartbeat_period'],
       ['[transport/t]\nmax_message_size=100\n', 'transport.max_message_size'],
+      ['[transport/t]\nbusy_poll_us=-5\n', 'transport.busy_poll_us'],
+      ['[transport/t]\nbusy_poll_us=200000\n', 'transport.busy_poll_us'],
       ['[ice]\nTa=0\n', 'ice.Ta'],
       ['[ice]\nServerReflexiveIndicationCount=1.5\n', 'ice.ServerReflexiveIndicationCount'],
     ];

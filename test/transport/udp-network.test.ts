@@ -1,7 +1,9 @@
 import { expect } from 'chai';
 import type { networkInterfaces } from 'node:os';
 import { BindError, nodeAddress, UdpNetwork, UdpNetworkClosedError, type UdpSocket } from '../../src/transport/index.js';
+import { BusyPoller } from '../../src/transport/busy-poll.js';
 import type { TransportAddress } from '../../src/util/address.js';
+import { InvalidConfigError } from '../../src/util/errors.js';
 
 /** Count of live UDP handles (`UDPWrap`) in this process. */
 function udpHandles(): number {
@@ -52,6 +54,42 @@ describe('transport/udp-network', () => {
       expect(b.stats().datagramsReceived).to.equal(1);
     });
   }
+
+  it('busy-polls for busyPollMicros after traffic, then stops; rejects a window out of range', async () => {
+    expect(() => new UdpNetwork({}, { busyPollMicros: -1 })).to.throw(InvalidConfigError, 'busyPollMicros');
+    expect(() => new UdpNetwork({}, { busyPollMicros: 1e6 })).to.throw(InvalidConfigError, 'busyPollMicros');
+    let now = 0;
+    const poller = new BusyPoller(3000, true, () => now);
+    const turns = async (n: number): Promise<void> => { for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r)); };
+    expect(poller.spins).to.equal(0);
+    poller.activity();
+    await turns(10);
+    const spun = poller.spins;
+    expect(spun).to.be.greaterThan(5); // polls every turn while inside the window
+    now = 3; // the window (3 ms) has passed: the next turn stops it
+    await turns(10);
+    const stopped = poller.spins;
+    expect(stopped - spun).to.be.at.most(1);
+    await turns(10);
+    expect(poller.spins).to.equal(stopped);
+    poller.activity(); // activity starts it again
+    await turns(10);
+    expect(poller.spins).to.be.greaterThan(stopped + 5);
+    poller.stop();
+    await turns(10);
+    const afterStop = poller.spins;
+    poller.activity();
+    await turns(10);
+    expect(poller.spins - afterStop).to.be.at.most(1);
+    // Wired into a network: traffic on its sockets starts the poller, and close stops it.
+    const polled = new UdpNetwork({}, { includeLoopback: true, busyPollMicros: 2000 });
+    const a = await polled.bind('127.0.0.1', 0);
+    const b = await polled.bind('127.0.0.1', 0);
+    const got = nextDatagram(b);
+    a.send(new Uint8Array([9]), b.localAddress);
+    expect([...(await got).bytes]).to.deep.equal([9]);
+    await polled.close();
+  });
 
   it('hands the handler a view of the received Buffer (no copy)', async () => {
     const a = await net.bind('127.0.0.1', 0);
