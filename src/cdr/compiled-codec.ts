@@ -20,7 +20,7 @@ import { ENCAPSULATION_HEADER_SIZE, isEncapsulationKind, isParameterListKind, OP
 import { maxKeyHolderSize, KEY_HASH_LENGTH } from './key-hash.js';
 import type { StructCodec, UserSample } from './struct-codec.js';
 import type { StructDef } from './type-model.js';
-import { encapsulationFor, InterpretedCodec } from './user-type-codec.js';
+import { encapsulationFor, InterpretedCodec, plainBytes } from './user-type-codec.js';
 import type { EncodeOptions, UserTypeCodec } from './user-type-codec.js';
 import type { PaddingMode } from './encapsulation.js';
 
@@ -182,7 +182,7 @@ export class CompiledCodec implements UserTypeCodec {
       throw new DecodeError(`${this.typeName}/encapsulation`, 0, `kind 0x${id.toString(16)} does not suit a ${this.def.extensibility} type`);
     }
     const v = (id >= 0x0006 ? 2 : 0) + (id & 1);
-    return (this.#decoders[v] ?? this.#decoder(v))(bytes, end);
+    return (this.#decoders[v] ?? this.#decoder(v))(plainBytes(bytes), end);
   }
 
   #encoder(cache: (EncodeFn | undefined)[], mode: 'sample' | 'key', v: number): EncodeFn {

@@ -446,6 +446,17 @@ describe('cdr/compiled-codec', () => {
     });
   });
 
+  it('decoded octets never alias the input, even from a Node Buffer (whose slice() is a view)', () => {
+    for (const codec of ['compiled', 'interpreted'] as const) {
+      const c = compileIdl('struct K { sequence<octet> b; octet a[2]; };', { codec }).codec('K');
+      const input = Buffer.from(c.encode({ b: Uint8Array.of(1, 2, 3), a: [4, 5] }, { encapsulation: PLAIN_CDR_LE }));
+      const sample = c.decode(input);
+      input.fill(0x63, 4);
+      expect(sample, codec).to.deep.equal({ b: Uint8Array.of(1, 2, 3), a: Uint8Array.of(4, 5) });
+      expect(Object.getPrototypeOf(sample.b), codec).to.equal(Uint8Array.prototype);
+    }
+  });
+
   it('decodes XCDR1 payloads of every kind the header allows, refusing parameter lists like the interpreter', () => {
     const lib = compileIdl('struct P { long v; };');
     const ref = compileIdl('struct P { long v; };', { codec: 'interpreted' });
