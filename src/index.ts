@@ -61,7 +61,7 @@ export {
 } from './stun/index.js';
 
 // CDR and user types from IDL.
-export type { CompileIdlOptions, EncapsulationKind, UserSample, UserTypeCodec, UserValue } from './cdr/index.js';
+export type { CompileIdlOptions, EncapsulationKind, UserCodecKind, UserSample, UserTypeCodec, UserValue } from './cdr/index.js';
 export {
   CDR2_BE, CDR2_LE, compileIdl, D_CDR2_BE, D_CDR2_LE, PL_CDR2_BE, PL_CDR2_LE, PL_CDR_BE, PL_CDR_LE, PLAIN_CDR_BE, PLAIN_CDR_LE,
   TypeLibrary,

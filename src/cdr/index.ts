@@ -12,7 +12,10 @@ export { KEY_HASH_LENGTH, computeKeyHash, maxKeyHolderSize, serializeKeyHolder }
 export { StructCodec } from './struct-codec.js';
 export type { UserSample, UserValue } from './struct-codec.js';
 export type { ElementType, Extensibility, MemberDef, PrimitiveKind, StructDef, TypeModelOptions } from './type-model.js';
-export { encapsulationFor } from './user-type-codec.js';
+export { encapsulationFor, InterpretedCodec } from './user-type-codec.js';
+export { CompiledCodec, createUserTypeCodec } from './compiled-codec.js';
+export type { UserCodecKind } from './compiled-codec.js';
+export { cannotCompile } from './codegen-support.js';
 export type { EncodeOptions, UserTypeCodec } from './user-type-codec.js';
 export { TypeLibrary, compileIdl } from './user-types.js';
 export type { CompileIdlOptions } from './user-types.js';

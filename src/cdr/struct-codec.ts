@@ -6,6 +6,7 @@
 import { EncodeError } from '../util/errors.js';
 import { checkInt } from '../util/byte-writer.js';
 import { CdrReader } from './cdr-reader.js';
+import { encodeUtf8 } from './cdr-writer.js';
 import type { CdrWriter } from './cdr-writer.js';
 import type { ElementType, MemberDef, PrimitiveKind, StructDef } from './type-model.js';
 import {
@@ -105,7 +106,11 @@ export class StructCodec {
       w.au32(length);
       if (isBytes) w.bytes(v);
       else if (isOctet(m.element)) writeOctets(w, v as readonly unknown[], path);
-      else (v as readonly unknown[]).forEach((e: unknown, i) => { this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly); });
+      else {
+        // Indexed, not forEach: a hole in a sparse array is an undefined element (an EncodeError), not a skipped one.
+        const arr = v as readonly unknown[];
+        for (let i = 0; i < arr.length; i++) this.writeElement(w, m.element, arr[i], `${path}[${i}]`, keyOnly);
+      }
     } else if (m.arrayLengths.length === 1 && isOctet(m.element) && v instanceof Uint8Array && v.length === m.arrayLengths[0]) {
       w.bytes(v);
     } else if (m.arrayLengths.length === 1 && isOctet(m.element) && Array.isArray(v) && v.length === m.arrayLengths[0]) {
@@ -119,18 +124,25 @@ export class StructCodec {
   private writeArray(w: CdrWriter, m: MemberDef, v: unknown, dim: number, path: string, keyOnly: boolean): void {
     const n = m.arrayLengths[dim] ?? 0;
     if (!Array.isArray(v) || v.length !== n) throw new EncodeError(path, `expected an array of ${n}`);
-    v.forEach((e: unknown, i) => {
+    for (let i = 0; i < n; i++) {
+      const e: unknown = v[i];
       if (dim + 1 < m.arrayLengths.length) this.writeArray(w, m, e, dim + 1, `${path}[${i}]`, keyOnly);
       else this.writeElement(w, m.element, e, `${path}[${i}]`, keyOnly);
-    });
+    }
   }
 
   private writeElement(w: CdrWriter, el: ElementType, v: unknown, path: string, keyOnly: boolean): void {
     switch (el.kind) {
       case 'string':
         if (typeof v !== 'string') throw new EncodeError(path, 'expected a string');
-        if (el.bound !== undefined && v.length > el.bound) throw new EncodeError(path, `string longer than bound ${el.bound}`);
-        w.string(v);
+        if (el.bound === undefined) { w.string(v); return; }
+        // The bound counts UTF-8 octets, as the decoder checks it; the UTF-16 length is never larger.
+        if (v.length > el.bound) throw new EncodeError(path, `string longer than bound ${el.bound}`);
+        {
+          const bytes = encodeUtf8(v);
+          if (bytes.length > el.bound) throw new EncodeError(path, `string longer than bound ${el.bound}`);
+          w.au32(bytes.length + 1).bytes(bytes).u8(0);
+        }
         return;
       case 'struct':
         this.writeStruct(w, this.struct(el.name), v, path, keyOnly);

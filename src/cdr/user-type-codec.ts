@@ -59,6 +59,14 @@ export function encapsulationFor(extensibility: Extensibility, version: 'xcdr1' 
   }
 }
 
+/**
+ * `bytes` as a plain Uint8Array view. A subclass such as Node's Buffer makes `slice()` return a view
+ * (Buffer#slice is subarray), so decoded octet collections would alias the input.
+ */
+export function plainBytes(bytes: Uint8Array): Uint8Array {
+  return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
 /** Interprets a {@link StructDef} with CdrReader/CdrWriter. */
 export class InterpretedCodec implements UserTypeCodec {
   readonly typeName: string;
@@ -109,7 +117,7 @@ export class InterpretedCodec implements UserTypeCodec {
   }
 
   decode(bytes: Uint8Array): UserSample {
-    const enc = readEncapsulation(bytes);
+    const enc = readEncapsulation(plainBytes(bytes));
     const isMutable = this.def.extensibility === 'mutable';
     if (enc.isParameterList !== isMutable) {
       throw new DecodeError(`${this.typeName}/encapsulation`, 0, `kind 0x${enc.kind.toString(16)} does not suit a ${this.def.extensibility} type`);

@@ -14,20 +14,38 @@ import type { EncapsulationKind } from './encapsulation.js';
 import { StructCodec } from './struct-codec.js';
 import { buildTypeModel } from './type-model.js';
 import type { StructDef, TypeModelOptions } from './type-model.js';
-import { encapsulationFor, InterpretedCodec } from './user-type-codec.js';
+import { createUserTypeCodec } from './compiled-codec.js';
+import type { UserCodecKind } from './compiled-codec.js';
+import { encapsulationFor } from './user-type-codec.js';
 import type { UserTypeCodec } from './user-type-codec.js';
 
-export type CompileIdlOptions = TypeModelOptions;
+export interface CompileIdlOptions extends TypeModelOptions {
+  /**
+   * `'compiled'` (default): generated code per type (`compiled-codec.ts`), falling back to the
+   * interpreter for types it cannot compile (mutable, recursive). `'interpreted'`: always the
+   * interpreter. Without this option, the environment variable `RTPS_ICE_USER_CODEC=interpreted`
+   * selects the interpreter (to compare both, e.g. in `npm run bench:dataplane`).
+   */
+  readonly codec?: UserCodecKind;
+}
+
+/** The codec kind from the environment (`RTPS_ICE_USER_CODEC`), else `'compiled'`. */
+function defaultCodecKind(): UserCodecKind {
+  const env = typeof process === 'undefined' ? undefined : process.env.RTPS_ICE_USER_CODEC;
+  return env === 'interpreted' ? 'interpreted' : 'compiled';
+}
 
 /** The structs of one IDL text and their codecs (cached per type). */
 export class TypeLibrary {
   readonly types: ReadonlyMap<string, StructDef>;
   readonly #structCodec: StructCodec;
   readonly #codecs = new Map<string, UserTypeCodec>();
+  readonly #codecKind: UserCodecKind;
 
   constructor(readonly definitions: readonly IDLMessageDefinition[], options: CompileIdlOptions = {}) {
     this.types = buildTypeModel(definitions, options);
     this.#structCodec = new StructCodec(this.types);
+    this.#codecKind = options.codec ?? defaultCodecKind();
   }
 
   /** The struct named `name` (scoped names as `mod::Type`). @throws InvalidConfigError when absent. */
@@ -37,11 +55,11 @@ export class TypeLibrary {
     return def;
   }
 
-  /** The codec used on the data path (interpreted, see docs/cdr-user-types.md). */
+  /** The codec used on the data path: compiled unless configured otherwise (see {@link CompileIdlOptions.codec}). */
   codec(name: string): UserTypeCodec {
     let c = this.#codecs.get(name);
     if (c === undefined) {
-      c = new InterpretedCodec(this.#structCodec, this.struct(name));
+      c = createUserTypeCodec(this.#structCodec, this.struct(name), this.#codecKind);
       this.#codecs.set(name, c);
     }
     return c;
