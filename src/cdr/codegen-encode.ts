@@ -62,7 +62,7 @@ export function encoderSource(spec: EncoderSpec): string {
   L = len;
   return p + len + 1;
 }`);
-  s.line('return function encode(sample, kind, padding) {');
+  s.line('return function encode(sample, kind, padding, transient) {');
   s.line(`let b = B, dv = DV, p = ${hasHeader ? 4 : 0};`);
   if (hasHeader) {
     s.line('b[0] = kind >> 8; b[1] = kind & 0xff; b[2] = 0; b[3] = 0;');
@@ -75,7 +75,8 @@ export function encoderSource(spec: EncoderSpec): string {
     s.line('if (padding === "flagged") b[3] = pad; }');
     // As InterpretedCodec: a sample's payload comes from the shared slabs of util/slab.ts (no
     // off-heap allocation per sample past 64 octets); a key-only payload (rare) is a plain copy.
-    s.line(spec.mode === 'sample' ? 'return copyBytes(b.subarray(0, p));' : 'return b.slice(0, p);');
+    // `transient` (EncodeOptions): the scratch view itself, for a caller that copies it at once.
+    s.line(spec.mode === 'sample' ? 'return transient === true ? b.subarray(0, p) : copyBytes(b.subarray(0, p));' : 'return b.slice(0, p);');
   } else if (spec.useMd5 === true) {
     s.line('return md5(b.subarray(0, p));');
   } else {

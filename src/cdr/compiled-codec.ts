@@ -24,7 +24,7 @@ import { encapsulationFor, InterpretedCodec, plainBytes } from './user-type-code
 import type { EncodeOptions, UserTypeCodec } from './user-type-codec.js';
 import type { PaddingMode } from './encapsulation.js';
 
-type EncodeFn = (sample: UserSample, kind: number, padding: PaddingMode) => Uint8Array;
+type EncodeFn = (sample: UserSample, kind: number, padding: PaddingMode, transient?: boolean) => Uint8Array;
 type KeyHashFn = (sample: UserSample) => Uint8Array;
 type DecodeFn = (bytes: Uint8Array, end: number) => UserSample;
 
@@ -143,7 +143,7 @@ export class CompiledCodec implements UserTypeCodec {
       throw new EncodeError(this.typeName, `encapsulation 0x${kind.toString(16)} does not suit a ${this.def.extensibility} type (expected 0x${expected.toString(16)})`);
     }
     const v = variant(rules.version, rules.littleEndian);
-    return (this.#encoders[v] ?? this.#encoder(this.#encoders, 'sample', v))(sample, kind, options.padding ?? 'flagged');
+    return (this.#encoders[v] ?? this.#encoder(this.#encoders, 'sample', v))(sample, kind, options.padding ?? 'flagged', options.transient === true);
   }
 
   encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array {

@@ -20,6 +20,12 @@ export interface EncodeOptions {
   readonly encapsulation: EncapsulationKind;
   /** How the payload ends; default `'flagged'` (XTypes 1.3 §7.6.3.1.2, as Cyclone DDS sends). */
   readonly padding?: PaddingMode;
+  /**
+   * `encode` returns a view of the codec's scratch buffer instead of a copy: valid only until the
+   * next `encode` / `encodeKey` on this codec, for a caller that copies it at once (the DDS
+   * writer encodes it straight into its DATA). Default false.
+   */
+  readonly transient?: boolean;
 }
 
 /** Encoder and decoder of one user type, payloads including the encapsulation header. */
@@ -95,7 +101,7 @@ export class InterpretedCodec implements UserTypeCodec {
     writeEncapsulation(w, kind);
     this.codec.writeStruct(w, this.def, sample, this.typeName);
     padEncapsulation(w, 0, options.padding ?? 'flagged');
-    return copyBytes(w.written);
+    return options.transient === true ? w.written : copyBytes(w.written);
   }
 
   encodeKey(sample: UserSample, options: EncodeOptions): Uint8Array {

@@ -5,7 +5,7 @@
  * core reports space.
  */
 import { EventEmitter } from 'node:events';
-import type { UserSample } from '../cdr/index.js';
+import type { EncodeOptions, UserSample } from '../cdr/index.js';
 import type { IncompatiblePolicy, RemoteEndpointData } from '../discovery/index.js';
 import { PID_KEY_HASH, PID_STATUS_INFO } from '../idl/pid.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from '../discovery/index.js';
@@ -67,6 +67,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
   readonly #matched = new Map<string, Guid>();
   readonly #blocked: Blocked[] = [];
   #lastSourceMs = Number.NaN;
+  readonly #encodeOptions: EncodeOptions;
   #lastSourceTime: RtpsTime = TIME_ZERO;
   readonly #waiters = new Set<() => void>();
   #isClosed = false;
@@ -78,6 +79,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     this.topic = topic;
     this.qos = qos;
     this.guid = guid;
+    this.#encodeOptions = { encapsulation: topic.encapsulation, transient: true };
     const max = host.transport.maxDatagramSize;
     this.#core = new RtpsWriter({
       guid, clock: host.clock, log: host.log.child('writer'),
@@ -159,8 +161,10 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       if (r.kind === 'written') return Promise.resolve({ sequenceNumber: r.sequenceNumber });
     }
     let entry: Blocked | undefined;
+    // It waits: a scratch view would be overwritten by the next encode.
+    const kept = input.isTransient === true ? { ...input, serializedData: input.serializedData.slice(), isTransient: false } : input;
     return abortable<WriteInfo>(options.signal, (resolve, reject) => {
-      entry = { input, resolve, reject };
+      entry = { input: kept, resolve, reject };
       this.#blocked.push(entry);
       return () => {
         const i = entry === undefined ? -1 : this.#blocked.indexOf(entry);
@@ -228,7 +232,8 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const codec = this.topic.codec;
     let serializedData: Uint8Array;
     try {
-      serializedData = codec.encode(sample, { encapsulation: this.topic.encapsulation });
+      // A scratch view: the core copies it into the DATA it keeps, so one copy per sample.
+      serializedData = codec.encode(sample, this.#encodeOptions);
     } catch (err) {
       throw new DdsUsageError(`sample does not encode as ${this.topic.typeName}`, { cause: err });
     }
@@ -238,12 +243,12 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       this.#lastSourceTime = timeFromUnixMs(sourceMs);
     }
     const sourceTimestamp = this.#lastSourceTime;
-    if (!codec.hasKey) return { serializedData, sourceTimestamp };
+    if (!codec.hasKey) return { serializedData, sourceTimestamp, isTransient: true };
     const keyHash = codec.keyHash(sample);
     // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
     // instance (a keep-all history never looks at the instance key, so it costs no string).
     const instanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
-    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }] };
+    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }], isTransient: true };
   }
 
   #encodeKeyOnly(sample: UserSample, status: number, options: WriteOptions): WriteInput {

@@ -64,6 +64,11 @@ export interface WriteInput {
    * Omitted: the topic has one instance (no key).
    */
   readonly instanceKey?: string;
+  /**
+   * `serializedData` is a scratch view valid only during `write` (EncodeOptions.transient): the
+   * writer copies what it keeps (the encoded DATA, or the payload of a fragmented sample).
+   */
+  readonly isTransient?: boolean;
   /** Flag K: `serializedData` is the serialized key (dispose / unregister), not the data. */
   readonly isKey?: boolean;
   /** Inline QoS (key hash, status info, …) to put in the DATA (or the first DATA_FRAG). */

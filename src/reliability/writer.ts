@@ -351,7 +351,7 @@ export class RtpsWriter {
 
   #makeChange(sn: number, instanceKey: string, input: WriteInput): CacheChange {
     const le = true;
-    const payload = input.serializedData;
+    let payload = input.serializedData;
     const isKey = input.isKey === true;
     const fragmentSize = this.#config.fragmentSize;
     if (payload.length <= fragmentSize) {
@@ -371,6 +371,8 @@ export class RtpsWriter {
     }
     const infoTs: InfoTsSubmessage = { kind: 'info-ts', littleEndian: le, timestamp: input.sourceTimestamp };
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.
+    // The DATA_FRAGs keep views of the payload: a transient one is copied first.
+    if (input.isTransient === true) payload = payload.slice();
     const total = Math.ceil(payload.length / fragmentSize);
     const qosOctets = input.inlineQos ? sizeOfSubmessage(dataFragProbe(input.inlineQos)) - sizeOfSubmessage(dataFragProbe(undefined)) : 0;
     const room = this.#config.maxDatagramSize - RTPS_HEADER_OCTETS - INFO_DST_OCTETS - INFO_TS_OCTETS - 36 - qosOctets;
