@@ -27,6 +27,31 @@ export function allocBytes(n: number): Uint8Array {
   return out;
 }
 
+/** Datagram-sized arrays come from 1 MiB slabs (a datagram is at most 65,535 octets). */
+const LARGE_SLAB_OCTETS = 1 << 20;
+const MAX_LARGE = 65_536;
+let large = new ArrayBuffer(LARGE_SLAB_OCTETS);
+let largeUsed = 0;
+
+/**
+ * A copy of a datagram-sized `bytes` (≤ 64 KiB) carved from a 1 MiB slab: one off-heap buffer per
+ * ~70 datagrams of 14.7 KB instead of one each (fewer external-memory GCs on a busy sender). Larger
+ * arrays get their own buffer.
+ */
+export function copyDatagram(bytes: Uint8Array): Uint8Array {
+  const n = bytes.length;
+  if (n <= MAX_POOLED) return copyBytes(bytes);
+  if (n > MAX_LARGE) return bytes.slice();
+  if (largeUsed + n > LARGE_SLAB_OCTETS) {
+    large = new ArrayBuffer(LARGE_SLAB_OCTETS);
+    largeUsed = 0;
+  }
+  const out = new Uint8Array(large, largeUsed, n);
+  largeUsed += (n + 7) & ~7;
+  out.set(bytes);
+  return out;
+}
+
 /** A copy of `bytes` in an array from {@link allocBytes}. */
 export function copyBytes(bytes: Uint8Array): Uint8Array {
   const out = allocBytes(bytes.length);
