@@ -4,6 +4,7 @@
  */
 import type { FragmentNumberSet, InlineQosParameter, RtpsTime } from '../rtps/index.js';
 import { MAX_SET_BITS } from '../rtps/index.js';
+import { allocLarge } from '../util/slab.js';
 
 export class Reassembly {
   readonly data: Uint8Array;
@@ -19,7 +20,7 @@ export class Reassembly {
     readonly isKey: boolean,
   ) {
     this.totalFragments = Math.ceil(sampleSize / fragmentSize);
-    this.data = new Uint8Array(sampleSize);
+    this.data = allocLarge(sampleSize);
     this.#received = new Uint8Array(this.totalFragments);
   }
 

@@ -39,16 +39,24 @@ let largeUsed = 0;
  * arrays get their own buffer.
  */
 export function copyDatagram(bytes: Uint8Array): Uint8Array {
-  const n = bytes.length;
-  if (n <= MAX_POOLED) return copyBytes(bytes);
-  if (n > MAX_LARGE) return bytes.slice();
+  const out = allocLarge(bytes.length);
+  out.set(bytes);
+  return out;
+}
+
+/**
+ * A zero-filled array of `n` octets for internal, short-lived data up to 64 KiB (datagrams, a
+ * fragmented sample's payload or reassembly): from a 1 MiB slab; larger ones get their own buffer.
+ */
+export function allocLarge(n: number): Uint8Array {
+  if (n <= MAX_POOLED) return allocBytes(n);
+  if (n > MAX_LARGE) return new Uint8Array(n);
   if (largeUsed + n > LARGE_SLAB_OCTETS) {
     large = new ArrayBuffer(LARGE_SLAB_OCTETS);
     largeUsed = 0;
   }
   const out = new Uint8Array(large, largeUsed, n);
   largeUsed += (n + 7) & ~7;
-  out.set(bytes);
   return out;
 }
 
