@@ -202,6 +202,7 @@ async function child(role: string): Promise<void> {
       await writer.waitForMatch({ signal });
       await sleep(300); // let SEDP settle on both sides (the reader matches too)
       const baggage = baggageOf(size);
+      const writeOptions = { signal };
       const prof = await phaseProfiler(role);
       const cpu0 = process.cpuUsage();
       const end = performance.now() + seconds * 1000;
@@ -209,7 +210,7 @@ async function child(role: string): Promise<void> {
       const dbg = process.env['DATAPLANE_DEBUG'] === undefined ? undefined
         : setInterval(() => { process.stderr.write(`pub seq ${seq} history ${writer.historySize} ${JSON.stringify(p.transportStats())}\n`); }, 500);
       while (performance.now() < end) {
-        for (let i = 0; i < 64; i++) await writer.write({ seq: ++seq, keyval: 0, baggage }, { signal });
+        for (let i = 0; i < 64; i++) await writer.write({ seq: ++seq, keyval: 0, baggage }, writeOptions);
         await yieldIo();
       }
       clearInterval(dbg);

@@ -9,7 +9,7 @@ import type { EncodeOptions, UserSample } from '../cdr/index.js';
 import type { IncompatiblePolicy, RemoteEndpointData } from '../discovery/index.js';
 import { PID_KEY_HASH, PID_STATUS_INFO } from '../idl/pid.js';
 import { STATUS_INFO_DISPOSED, STATUS_INFO_UNREGISTERED } from '../discovery/index.js';
-import type { Guid, RtpsTime } from '../rtps/index.js';
+import type { Guid, InlineQosParameter, RtpsTime } from '../rtps/index.js';
 import { guidEquals, TIME_ZERO, timeFromUnixMs } from '../rtps/index.js';
 import type { WriteInput, WriterEvent, WriteResult } from '../reliability/index.js';
 import { DATA_FRAG_DATAGRAM_OVERHEAD, RtpsWriter } from '../reliability/index.js';
@@ -68,6 +68,9 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
   readonly #blocked: Blocked[] = [];
   #lastSourceMs = Number.NaN;
   readonly #encodeOptions: EncodeOptions;
+  #lastKeyHash: Uint8Array | undefined;
+  #lastInlineQos: readonly InlineQosParameter[] = [];
+  #lastInstanceKey = '';
   #lastSourceTime: RtpsTime = TIME_ZERO;
   readonly #waiters = new Set<() => void>();
   #isClosed = false;
@@ -247,8 +250,13 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const keyHash = codec.keyHash(sample);
     // RTPS 2.5 §9.6.4.8: PID_KEY_HASH identifies the instance; keep-last also keeps depth per
     // instance (a keep-all history never looks at the instance key, so it costs no string).
-    const instanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
-    return { serializedData, sourceTimestamp, instanceKey, inlineQos: [{ pid: PID_KEY_HASH, value: keyHash }], isTransient: true };
+    // Consecutive samples of one instance share the inline QoS (and its key string).
+    if (!sameBytes(keyHash, this.#lastKeyHash)) {
+      this.#lastKeyHash = keyHash;
+      this.#lastInlineQos = [{ pid: PID_KEY_HASH, value: keyHash }];
+      this.#lastInstanceKey = this.qos.history === 'keep-last' ? toHex(keyHash) : '';
+    }
+    return { serializedData, sourceTimestamp, instanceKey: this.#lastInstanceKey, inlineQos: this.#lastInlineQos, isTransient: true };
   }
 
   #encodeKeyOnly(sample: UserSample, status: number, options: WriteOptions): WriteInput {
@@ -331,4 +339,10 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
   isMatchedWith(guid: Guid): boolean {
     return [...this.#matched.values()].some((g) => guidEquals(g, guid));
   }
+}
+
+function sameBytes(a: Uint8Array, b: Uint8Array | undefined): boolean {
+  if (b === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
 }
