@@ -20,7 +20,7 @@ import { ENCAPSULATION_HEADER_SIZE, isEncapsulationKind, isParameterListKind, OP
 import { maxKeyHolderSize, KEY_HASH_LENGTH } from './key-hash.js';
 import type { StructCodec, UserSample } from './struct-codec.js';
 import type { StructDef } from './type-model.js';
-import { encapsulationFor, InterpretedCodec, plainBytes } from './user-type-codec.js';
+import { encapsulationRulesFor, InterpretedCodec, plainBytes } from './user-type-codec.js';
 import type { EncodeOptions, UserTypeCodec } from './user-type-codec.js';
 import type { PaddingMode } from './encapsulation.js';
 
@@ -137,11 +137,7 @@ export class CompiledCodec implements UserTypeCodec {
 
   encode(sample: UserSample, options: EncodeOptions): Uint8Array {
     const kind = options.encapsulation;
-    const rules = rulesOf(kind);
-    const expected = encapsulationFor(this.def.extensibility, rules.version, rules.littleEndian);
-    if (kind !== expected) {
-      throw new EncodeError(this.typeName, `encapsulation 0x${kind.toString(16)} does not suit a ${this.def.extensibility} type (expected 0x${expected.toString(16)})`);
-    }
+    const rules = encapsulationRulesFor(this.def, kind);
     const v = variant(rules.version, rules.littleEndian);
     return (this.#encoders[v] ?? this.#encoder(this.#encoders, 'sample', v))(sample, kind, options.padding ?? 'flagged', options.transient === true);
   }

@@ -73,6 +73,19 @@ export function plainBytes(bytes: Uint8Array): Uint8Array {
   return Object.getPrototypeOf(bytes) === Uint8Array.prototype ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
+/**
+ * The rules of `kind` for encoding a sample of `def`.
+ * @throws EncodeError when `kind` does not suit the type's extensibility ({@link encapsulationFor}).
+ */
+export function encapsulationRulesFor(def: StructDef, kind: EncapsulationKind): CdrRules {
+  const rules = rulesOf(kind);
+  const expected = encapsulationFor(def.extensibility, rules.version, rules.littleEndian);
+  if (kind !== expected) {
+    throw new EncodeError(def.name, `encapsulation 0x${kind.toString(16)} does not suit a ${def.extensibility} type (expected 0x${expected.toString(16)})`);
+  }
+  return rules;
+}
+
 /** Interprets a {@link StructDef} with CdrReader/CdrWriter. */
 export class InterpretedCodec implements UserTypeCodec {
   readonly typeName: string;
@@ -88,11 +101,7 @@ export class InterpretedCodec implements UserTypeCodec {
 
   encode(sample: UserSample, options: EncodeOptions): Uint8Array {
     const kind = options.encapsulation;
-    const rules = rulesOf(kind);
-    const expected = encapsulationFor(this.def.extensibility, rules.version, rules.littleEndian);
-    if (kind !== expected) {
-      throw new EncodeError(this.typeName, `encapsulation 0x${kind.toString(16)} does not suit a ${this.def.extensibility} type (expected 0x${expected.toString(16)})`);
-    }
+    const rules = encapsulationRulesFor(this.def, kind);
     // Written into a scratch writer kept per rule set, then copied out at its exact size: one
     // allocation per sample and no DataView per sample (bench/dataplane).
     const w = this.#scratchFor(rules);

@@ -8,30 +8,47 @@
  * The arrays share their `buffer`: always use `byteOffset` / `byteLength` with it, and never
  * transfer it. A slab lives while any of its arrays does.
  */
-const SLAB_OCTETS = 64 * 1024;
-/** Larger arrays get their own buffer (a slab would waste too much of itself on them). */
-const MAX_POOLED = 4096;
+/** Hands out consecutive regions of one ArrayBuffer at a time, 8-octet aligned; a new one when full. */
+class Slabs {
+  #slab: ArrayBuffer;
+  #used = 0;
 
-let slab = new ArrayBuffer(SLAB_OCTETS);
-let used = 0;
+  constructor(readonly octets: number) {
+    this.#slab = new ArrayBuffer(octets);
+  }
+
+  /** A zero-filled view of `n` ≤ `octets` octets (regions are never handed out twice). */
+  take(n: number): Uint8Array {
+    if (this.#used + n > this.octets) {
+      this.#slab = new ArrayBuffer(this.octets);
+      this.#used = 0;
+    }
+    const out = new Uint8Array(this.#slab, this.#used, n);
+    this.#used += (n + 7) & ~7;
+    return out;
+  }
+}
+
+/** Larger arrays get their own buffer (a 64 KiB slab would waste too much of itself on them). */
+const MAX_POOLED = 4096;
+const small = new Slabs(64 * 1024);
+/** Datagram-sized arrays come from 1 MiB slabs (a datagram is at most 65,535 octets). */
+const MAX_LARGE = 65_536;
+const large = new Slabs(1 << 20);
 
 /** A zero-filled array of `n` octets; from a shared slab when small. */
 export function allocBytes(n: number): Uint8Array {
-  if (n > MAX_POOLED) return new Uint8Array(n);
-  if (used + n > SLAB_OCTETS) {
-    slab = new ArrayBuffer(SLAB_OCTETS);
-    used = 0;
-  }
-  const out = new Uint8Array(slab, used, n);
-  used += (n + 7) & ~7;
-  return out;
+  return n > MAX_POOLED ? new Uint8Array(n) : small.take(n);
 }
 
-/** Datagram-sized arrays come from 1 MiB slabs (a datagram is at most 65,535 octets). */
-const LARGE_SLAB_OCTETS = 1 << 20;
-const MAX_LARGE = 65_536;
-let large = new ArrayBuffer(LARGE_SLAB_OCTETS);
-let largeUsed = 0;
+/**
+ * A zero-filled array of `n` octets for internal, short-lived data up to 64 KiB (datagrams, a
+ * fragmented sample's payload or reassembly): from a 1 MiB slab; larger ones get their own buffer.
+ */
+export function allocLarge(n: number): Uint8Array {
+  if (n <= MAX_POOLED) return small.take(n);
+  return n > MAX_LARGE ? new Uint8Array(n) : large.take(n);
+}
 
 /**
  * A copy of a datagram-sized `bytes` (≤ 64 KiB) carved from a 1 MiB slab: one off-heap buffer per
@@ -41,22 +58,6 @@ let largeUsed = 0;
 export function copyDatagram(bytes: Uint8Array): Uint8Array {
   const out = allocLarge(bytes.length);
   out.set(bytes);
-  return out;
-}
-
-/**
- * A zero-filled array of `n` octets for internal, short-lived data up to 64 KiB (datagrams, a
- * fragmented sample's payload or reassembly): from a 1 MiB slab; larger ones get their own buffer.
- */
-export function allocLarge(n: number): Uint8Array {
-  if (n <= MAX_POOLED) return allocBytes(n);
-  if (n > MAX_LARGE) return new Uint8Array(n);
-  if (largeUsed + n > LARGE_SLAB_OCTETS) {
-    large = new ArrayBuffer(LARGE_SLAB_OCTETS);
-    largeUsed = 0;
-  }
-  const out = new Uint8Array(large, largeUsed, n);
-  largeUsed += (n + 7) & ~7;
   return out;
 }
 
