@@ -203,8 +203,10 @@ export class RtpsWriter {
       this.#wasFull = true;
       return { kind: 'history-full', historySize: this.#history.size };
     }
-    const sn = ++this.#lastSN;
+    // The SN is taken only once the change encodes: a write that throws leaves no hole behind.
+    const sn = this.#lastSN + 1;
     const change = this.#makeChange(sn, instanceKey, input);
+    this.#lastSN = sn;
     this.#history.add(change);
     if (this.#reliableCount > 0 && this.#config.maxUnackedBytes > 0) {
       this.#unacked.push(sn, change.payloadBytes);

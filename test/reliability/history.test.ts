@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import type { Guid } from '../../src/rtps/index.js';
+import { EncodeError } from '../../src/util/errors.js';
 import { payload, payloadIndex, prefixOf, READER_ENTITY, Sim } from './sim.js';
 
 describe('reliability: writer history (keep-last, keep-all, back-pressure)', () => {
@@ -64,6 +65,18 @@ describe('reliability: writer history (keep-last, keep-all, back-pressure)', () 
     expect(sim.writerEvents).to.deep.include({ kind: 'history-space-available', historySize: 0 });
     expect(sim.writerEvents).to.deep.include({ kind: 'all-acknowledged', sequenceNumber: 100 });
     expect(sim.writer.write({ serializedData: payload(100, 32) })).to.deep.equal({ kind: 'written', sequenceNumber: 101 });
+  });
+
+  it('a keep-all write that throws takes no SN: the next one follows the last written', () => {
+    const sim = new Sim(14, { latencyMs: 2 }, { history: 'keep-all', maxSamples: 100 });
+    const r = sim.addReader(2, { reliable: true });
+    expect(sim.writer.write({ serializedData: payload(0, 32) })).to.deep.equal({ kind: 'written', sequenceNumber: 1 });
+    // An inline QoS value longer than its 16-bit length field cannot be encoded.
+    expect(() => sim.writer.write({ serializedData: payload(1, 32), inlineQos: [{ pid: 0x70, value: new Uint8Array(70_000) }] })).to.throw(EncodeError);
+    expect(sim.writer.lastSequenceNumber).to.equal(1);
+    expect(sim.writer.write({ serializedData: payload(1, 32) })).to.deep.equal({ kind: 'written', sequenceNumber: 2 });
+    sim.runFor(1_000);
+    expect(r.samples.length).to.equal(2);
   });
 
   it('keep-all frees space as acknowledgements arrive and says so once per full episode', () => {
