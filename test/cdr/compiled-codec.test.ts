@@ -17,7 +17,7 @@ import { CompiledCodec, createUserTypeCodec } from '../../src/cdr/compiled-codec
 import { cannotCompile } from '../../src/cdr/codegen-support.js';
 import { InterpretedCodec } from '../../src/cdr/user-type-codec.js';
 import { RELAY_IDL } from '../../src/relay/relay-idl.js';
-import { MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
+import { EXT_IDL, MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
 
 // ---- outcomes: what a call returned or threw, in a comparable form ----------------------------------
 
@@ -238,25 +238,13 @@ function compareLibrary(idl: string, seed: number, samples: number, mutations: n
   }
 }
 
-const EXT_IDL = `
-  @appendable struct A { long x; string s; };
-  @mutable struct M { @key long x; @id(10) string s; @optional double d; };
-  @final struct Inner { short a; long long b; };
-  @appendable struct Nested { Inner i; sequence<Inner> list; sequence<string, 3> names; double grid[2][2]; @optional octet o; uint64 big; boolean flag; };
-  @mutable struct MN { Nested n; A a; sequence<long> v; };
-  struct KS { @key long id; string text; };
-  struct KB { @key string<8> name; long v; };
-  struct KL { @key string name; long v; };
-  struct KO { @key @id(2) short a; @key @id(1) long b; @id(3) string rest; };
-  struct KN { @key Inner inner; long v; };
-`;
 
 const REPO_IDL: Readonly<Record<string, string>> = {
   'idl/Msg.idl': readFileSync(new URL('../../idl/Msg.idl', import.meta.url), 'utf8'),
   'idl/Relay.idl': readFileSync(new URL('../../idl/Relay.idl', import.meta.url), 'utf8'),
   '../shared/lab/Msg.idl': readFileSync(MSG_IDL_PATH, 'utf8'),
   'src/relay/relay-idl.ts RELAY_IDL': RELAY_IDL,
-  'test/cdr/user-types.test.ts EXT_IDL': EXT_IDL,
+  'test/cdr/lab-samples.ts EXT_IDL': EXT_IDL,
   'test/dds/instance-state.test.ts KEYED_IDL': 'struct Sensor { @key long id; double value; };',
   'bench/dataplane.ts KeyedSeq': 'struct KeyedSeq { unsigned long seq; @key unsigned long keyval; sequence<octet> baggage; };',
   'bench/cdr-user-types.ts Rich': `

@@ -4,6 +4,20 @@ import { readUdpPackets } from '../support/pcap.js';
 export const PCAPS = '/work/shared/pcaps';
 export const MSG_IDL_PATH = '/work/shared/lab/Msg.idl';
 
+/** Extensible, nested and keyed types the user-type codec tests share. */
+export const EXT_IDL = `
+  @appendable struct A { long x; string s; };
+  @mutable struct M { @key long x; @id(10) string s; @optional double d; };
+  @final struct Inner { short a; long long b; };
+  @appendable struct Nested { Inner i; sequence<Inner> list; sequence<string, 3> names; double grid[2][2]; @optional octet o; uint64 big; boolean flag; };
+  @mutable struct MN { Nested n; A a; sequence<long> v; };
+  struct KS { @key long id; string text; };
+  struct KB { @key string<8> name; long v; };
+  struct KL { @key string name; long v; };
+  struct KO { @key @id(2) short a; @key @id(1) long b; @id(3) string rest; };
+  struct KN { @key Inner inner; long v; };
+`;
+
 export interface CapturedSample {
   readonly frame: number;
   readonly writerId: number;

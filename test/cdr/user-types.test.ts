@@ -8,7 +8,7 @@ import {
   compileIdl,
 } from '../../src/cdr/index.js';
 import type { UserSample } from '../../src/cdr/index.js';
-import { MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
+import { EXT_IDL, MSG_IDL_PATH, PCAPS, userSamples } from './lab-samples.js';
 import { foxgloveCodec } from '../support/foxglove-codec.js';
 import { prng } from '../support/random.js';
 
@@ -23,18 +23,6 @@ const CAPTURES = [
   { file: 'cyclone-fastdds-interop.pcapng', vendor: 'both', count: 10 },
 ] as const;
 
-const EXT_IDL = `
-  @appendable struct A { long x; string s; };
-  @mutable struct M { @key long x; @id(10) string s; @optional double d; };
-  @final struct Inner { short a; long long b; };
-  @appendable struct Nested { Inner i; sequence<Inner> list; sequence<string, 3> names; double grid[2][2]; @optional octet o; uint64 big; boolean flag; };
-  @mutable struct MN { Nested n; A a; sequence<long> v; };
-  struct KS { @key long id; string text; };
-  struct KB { @key string<8> name; long v; };
-  struct KL { @key string name; long v; };
-  struct KO { @key @id(2) short a; @key @id(1) long b; @id(3) string rest; };
-  struct KN { @key Inner inner; long v; };
-`;
 const ext = compileIdl(EXT_IDL);
 
 const NESTED: UserSample = {
