@@ -224,18 +224,25 @@ export class EndpointTable {
     return at;
   }
 
-  /** Runs `handleTimeout` on every core whose deadline is at or before `now`. */
-  runDue(now: number): void {
+  /**
+   * Runs `handleTimeout` on every core whose deadline is at or before `now`; returns the earliest
+   * deadline afterwards (as {@link nextDeadline}), so a caller need not scan the cores again.
+   */
+  runDue(now: number): number {
     // Runs after every datagram: look before copying the endpoint list (usually nothing is due).
+    let next = Number.POSITIVE_INFINITY;
     let isAnyDue = false;
     for (const ep of this.#endpoints.values()) {
       const d = ep.core?.nextDeadline();
-      if (d !== undefined && d <= now) { isAnyDue = true; break; }
+      if (d === undefined) continue;
+      if (d <= now) { isAnyDue = true; break; }
+      if (d < next) next = d;
     }
-    if (!isAnyDue) return;
+    if (!isAnyDue) return next;
     for (const ep of [...this.#endpoints.values()]) {
       const d = ep.core?.nextDeadline();
       if (d !== undefined && d <= now && this.#endpoints.get(ep.entityId) === ep) ep.core?.handleTimeout();
     }
+    return this.nextDeadline();
   }
 }

@@ -111,14 +111,14 @@ export class TransportEngine {
     if (this.#isClosed) return;
     const ep = this.endpoints.get(from);
     const channel = ep?.channel ?? 'data';
-    const submessages = transmit.encoded ?? transmit.submessages;
+    const item = transmit.encoded ?? transmit.submessages;
     if (transmit.to === 'all-matched') {
-      if (channel === 'spdp') this.#enqueue(channel, '*', undefined, submessages);
-      else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, submessages); });
+      if (channel === 'spdp') this.#enqueue(channel, '*', undefined, item);
+      else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, item); });
     } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
       this.drop('no-destination');
     } else {
-      this.#enqueue(channel, toHex(transmit.to), transmit.to, submessages);
+      this.#enqueue(channel, toHex(transmit.to), transmit.to, item);
     }
     if (this.#depth === 0 && !this.#flushArmed) this.#armAt(this.#deps.timers.clock.now());
   }
@@ -134,7 +134,7 @@ export class TransportEngine {
    * Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement
    * destinations, 'relay' for the relay port).
    */
-  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, submessages: PackInput): void {
+  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, item: PackInput): void {
     let byDestination = this.#queues.get(channel);
     if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
     let q = byDestination.get(hex);
@@ -142,7 +142,7 @@ export class TransportEngine {
       byDestination.set(hex, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), transmits: [] }));
       this.#queued++;
     }
-    q.transmits.push(submessages);
+    q.transmits.push(item);
   }
 
   /** Packs and sends everything queued. */
@@ -209,7 +209,8 @@ export class TransportEngine {
   reschedule(): void {
     // A timer armed to run at once re-arms itself after it ran (per-write cost: bench/dataplane).
     if (this.#depth > 0 || this.#isClosed || (this.#flushArmed && this.#queued > 0)) return;
-    this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : this.endpoints.nextDeadline());
+    const deadline = this.endpoints.nextDeadline();
+    this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : deadline, deadline);
   }
 
   #after(): void {
@@ -217,20 +218,26 @@ export class TransportEngine {
     // Deadlines already due (a burst HEARTBEAT armed by a write made in this callback, an
     // ACKNACK with no response delay) run now, so they leave in the same datagram as the data
     // instead of one more datagram from the next timer turn (bench/dataplane round trip).
+    let next: number;
     this.#depth++;
     try {
-      this.endpoints.runDue(this.#deps.timers.clock.now());
+      next = this.endpoints.runDue(this.#deps.timers.clock.now());
     } finally {
       this.#depth--;
     }
     this.flush();
-    this.reschedule();
+    // As reschedule(), with the deadline runDue already found (flushing changes no core's).
+    if (!this.#isClosed && !(this.#flushArmed && this.#queued > 0)) this.#armAt(this.#queued > 0 ? this.#deps.timers.clock.now() : next, next);
   }
 
-  #armAt(at: number): void {
+  /**
+   * Arms the one timer for the earliest of `at`, now (when output is queued) and `deadline`, the
+   * cores' earliest (looked up unless the caller just did).
+   */
+  #armAt(at: number, deadline = this.endpoints.nextDeadline()): void {
     if (this.#isClosed) return;
     const now = this.#deps.timers.clock.now();
-    const target = Math.min(at, this.#queued > 0 ? now : Number.POSITIVE_INFINITY, this.endpoints.nextDeadline());
+    const target = Math.min(at, this.#queued > 0 ? now : Number.POSITIVE_INFINITY, deadline);
     if (target === this.#timerAt && this.#timer !== undefined) return;
     this.#timer?.cancel();
     this.#timer = undefined;
