@@ -24,7 +24,7 @@ import { HistoryCache, WireChange } from './history-cache.js';
 import { ProxyTable } from './proxy-table.js';
 import type { ReliabilityDeps, TransmitDestination, WriteInput, WriterDropReason, WriterEvent, WriteResult } from './types.js';
 import { EncodedTransmit, NO_WRITER_DROPS } from './types.js';
-import { copyDatagram } from '../util/slab.js';
+import { copyLarge } from '../util/slab.js';
 
 /** Collaborators of {@link RtpsWriter}. */
 export interface WriterDeps extends ReliabilityDeps {
@@ -375,7 +375,7 @@ export class RtpsWriter {
     const infoTs: InfoTsSubmessage = { kind: 'info-ts', littleEndian: le, timestamp: input.sourceTimestamp };
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.
     // The DATA_FRAGs keep views of the payload: a transient one is copied first.
-    if (input.isTransient === true) payload = copyDatagram(payload);
+    if (input.isTransient === true) payload = copyLarge(payload);
     const total = Math.ceil(payload.length / fragmentSize);
     const qosOctets = input.inlineQos ? sizeOfSubmessage(dataFragProbe(input.inlineQos)) - sizeOfSubmessage(dataFragProbe(undefined)) : 0;
     const room = this.#config.maxDatagramSize - RTPS_HEADER_OCTETS - INFO_DST_OCTETS - INFO_TS_OCTETS - 36 - qosOctets;

@@ -10,7 +10,7 @@
  */
 import type { EncodedChunk, GuidPrefix, RtpsHeader, RtpsTime, Submessage } from '../rtps/index.js';
 import { RTPS_HEADER_SIZE, RtpsMessageWriter, sizeOfSubmessage } from '../rtps/index.js';
-import { copyDatagram } from '../util/slab.js';
+import { copyLarge } from '../util/slab.js';
 
 /** INFO_DST on the wire: 4 octets of header + a 12-octet prefix (RTPS 2.5 §9.4.5.6). */
 const INFO_DST_SIZE = 16;
@@ -80,7 +80,7 @@ export function packDatagrams(
   };
   const close = (): void => {
     if (count === 0) return;
-    emit(copyDatagram(writer.finish()));
+    emit(copyLarge(writer.finish()));
     datagrams++;
   };
   open();

@@ -51,11 +51,11 @@ export function allocLarge(n: number): Uint8Array {
 }
 
 /**
- * A copy of a datagram-sized `bytes` (≤ 64 KiB) carved from a 1 MiB slab: one off-heap buffer per
- * ~70 datagrams of 14.7 KB instead of one each (fewer external-memory GCs on a busy sender). Larger
- * arrays get their own buffer.
+ * A copy of `bytes` from {@link allocLarge}: a datagram or a fragmented payload (≤ 64 KiB) costs
+ * one off-heap buffer per ~70 datagrams of 14.7 KB instead of one each (fewer external-memory GCs
+ * on a busy sender). Larger arrays get their own buffer.
  */
-export function copyDatagram(bytes: Uint8Array): Uint8Array {
+export function copyLarge(bytes: Uint8Array): Uint8Array {
   const out = allocLarge(bytes.length);
   out.set(bytes);
   return out;

@@ -1,6 +1,6 @@
 /** util/slab: small arrays and datagram copies carved from shared slabs never overlap and read back exactly. */
 import { expect } from 'chai';
-import { allocBytes, copyBytes, copyDatagram } from '../../src/util/slab.js';
+import { allocBytes, copyBytes, copyLarge } from '../../src/util/slab.js';
 import { SeededRandom } from '../../src/util/prng.js';
 
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {
@@ -14,7 +14,7 @@ describe('util/slab', () => {
     for (let i = 0; i < 3000; i++) {
       const size = i % 10 === 0 ? 5000 + rng.int(60_000) : rng.int(4097);
       const original = rng.bytes(size);
-      const copy = size > 4096 ? copyDatagram(original) : copyBytes(original);
+      const copy = size > 4096 ? copyLarge(original) : copyBytes(original);
       expect(copy.length).to.equal(size);
       kept.push({ copy, original });
       const fresh = allocBytes(rng.int(300));
@@ -25,7 +25,7 @@ describe('util/slab', () => {
     for (let i = 1; i < kept.length; i++) expect(overlaps(kept[i - 1]!.copy, kept[i]!.copy)).to.equal(false);
     // Beyond a datagram: its own buffer.
     const big = new Uint8Array(70_000).fill(3);
-    const c = copyDatagram(big);
+    const c = copyLarge(big);
     expect(c.byteOffset).to.equal(0);
     expect(c.buffer.byteLength).to.equal(70_000);
     expect(c).to.deep.equal(big);
