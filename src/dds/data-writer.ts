@@ -18,6 +18,7 @@ import { abortable, DdsUsageError, EntityClosedError, throwIfAborted } from './e
 import type { EndpointControl, EndpointHost } from './internal.js';
 import type { ResolvedQos } from './qos.js';
 import type { Topic } from './topic.js';
+import { copyLarge } from '../util/slab.js';
 
 /** A match with a remote reader began or ended. */
 export interface PublicationMatchedStatus {
@@ -165,7 +166,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     }
     let entry: Blocked | undefined;
     // It waits: a scratch view would be overwritten by the next encode.
-    const kept = input.isTransient === true ? { ...input, serializedData: input.serializedData.slice(), isTransient: false } : input;
+    const kept = input.isTransient === true ? { ...input, serializedData: copyLarge(input.serializedData), isTransient: false } : input;
     return abortable<WriteInfo>(options.signal, (resolve, reject) => {
       entry = { input: kept, resolve, reject };
       this.#blocked.push(entry);

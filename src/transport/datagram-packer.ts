@@ -10,7 +10,6 @@
  */
 import type { EncodedChunk, GuidPrefix, RtpsHeader, RtpsTime, Submessage } from '../rtps/index.js';
 import { RTPS_HEADER_SIZE, RtpsMessageWriter, sizeOfSubmessage } from '../rtps/index.js';
-import { copyLarge } from '../util/slab.js';
 
 /** INFO_DST on the wire: 4 octets of header + a 12-octet prefix (RTPS 2.5 §9.4.5.6). */
 const INFO_DST_SIZE = 16;
@@ -52,8 +51,9 @@ function sameTime(a: RtpsTime, b: RtpsTime): boolean {
 
 /**
  * Packs `transmits` (in order) into datagrams of at most `maxDatagramSize` octets, each starting
- * with `header` and, when `destination` is given, INFO_DST(destination). `emit` gets a fresh copy
- * of each datagram (safe to hand to a socket that sends later).
+ * with `header` and, when `destination` is given, INFO_DST(destination). `emit` gets a view of
+ * `writer`'s buffer, valid only during the call: a `DatagramSocket` send copies what it keeps
+ * (UdpSocket into pooled send buffers), so no datagram is copied twice or allocated per send.
  * @throws EncodeError when a submessage cannot be encoded (a bug in its producer).
  */
 export function packDatagrams(
@@ -80,7 +80,7 @@ export function packDatagrams(
   };
   const close = (): void => {
     if (count === 0) return;
-    emit(copyLarge(writer.finish()));
+    emit(writer.finish());
     datagrams++;
   };
   open();

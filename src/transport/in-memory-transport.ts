@@ -59,10 +59,12 @@ export class InMemoryBus {
       ? [...this.#members.values()].filter((m) => m !== from)
       : [this.#members.get(toHex(destination))].filter((m) => m !== undefined);
     if (targets.length === 0) return false;
+    // The sender's datagram is a view valid during this call only (as for a DatagramSocket).
+    const copy = bytes.slice();
     for (const target of targets) {
       this.carried++;
-      if (this.#drop?.(bytes, channel) === true) continue;
-      this.timers.at(this.timers.clock.now() + this.#latencyMs, () => { target.receiveFromBus(bytes); });
+      if (this.#drop?.(copy, channel) === true) continue;
+      this.timers.at(this.timers.clock.now() + this.#latencyMs, () => { target.receiveFromBus(copy); });
     }
     return true;
   }

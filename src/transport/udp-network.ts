@@ -20,6 +20,7 @@ import type { DatagramHandler, DatagramNetwork, DatagramSocket } from '../util/d
 import { InvalidConfigError, RtpsLibError } from '../util/errors.js';
 import { silentLogger, type Logger } from '../util/logger.js';
 import { BusyPoller } from './busy-poll.js';
+import { sendBuffers } from './send-buffers.js';
 
 /** A socket could not be bound; `code` is the system error code (`EADDRINUSE`, `EADDRNOTAVAIL`, …). */
 export class BindError extends RtpsLibError {
@@ -190,8 +191,9 @@ export class UdpSocket implements DatagramSocket {
   };
 
   /**
-   * Sends one datagram, fire-and-forget (see {@link DatagramSocket.send}). `bytes` is handed to the
-   * kernel synchronously in the common case, but must not be modified until the next tick.
+   * Sends one datagram, fire-and-forget (see {@link DatagramSocket.send}). `bytes` is copied into a
+   * pooled buffer that Node reads until the send completes (src/transport/send-buffers.ts), so the
+   * caller may reuse it as soon as this returns.
    */
   send(bytes: Uint8Array, to: TransportAddress): void {
     if (this.#isClosed) {
@@ -199,9 +201,11 @@ export class UdpSocket implements DatagramSocket {
       return;
     }
     this.#poller?.activity();
+    const buffer = sendBuffers.copy(bytes);
     // Node's callback form (not the promise wrapper): no promise per datagram on the hot path.
     try {
-      this.#socket.socket.send(bytes, to.port, to.ip, (err, n) => {
+      this.#socket.socket.send(buffer, 0, bytes.length, to.port, to.ip, (err, n) => {
+        sendBuffers.give(buffer);
         if (err === null) {
           this.#datagramsSent++;
           this.#bytesSent += n;

@@ -18,7 +18,8 @@ export interface DatagramSocket {
   readonly localAddress: TransportAddress;
   /**
    * Sends one datagram, fire-and-forget: failures (no route, closed socket, ICMP errors) are counted
-   * by the implementation and never thrown, as with UDP itself.
+   * by the implementation and never thrown, as with UDP itself. The caller may overwrite `bytes` as
+   * soon as this returns: an implementation copies whatever it sends later.
    */
   send(bytes: Uint8Array, to: TransportAddress): void;
   /** Sets the one receive handler (replacing any previous one). */

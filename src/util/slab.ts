@@ -32,8 +32,11 @@ class Slabs {
 /** Larger arrays get their own buffer (a 64 KiB slab would waste too much of itself on them). */
 const MAX_POOLED = 4096;
 const small = new Slabs(64 * 1024);
-/** Datagram-sized arrays come from 1 MiB slabs (a datagram is at most 65,535 octets). */
-const MAX_LARGE = 65_536;
+/**
+ * Datagrams, and a fragmented sample of up to 128 KiB (a 64 KiB user payload plus its key and
+ * encapsulation is just above 64 KiB), come from 1 MiB slabs.
+ */
+const MAX_LARGE = 128 * 1024;
 const large = new Slabs(1 << 20);
 
 /** A zero-filled array of `n` octets; from a shared slab when small. */
@@ -42,8 +45,8 @@ export function allocBytes(n: number): Uint8Array {
 }
 
 /**
- * A zero-filled array of `n` octets for internal, short-lived data up to 64 KiB (datagrams, a
- * fragmented sample's payload or reassembly): from a 1 MiB slab; larger ones get their own buffer.
+ * A zero-filled array of `n` octets for internal, short-lived data up to 128 KiB (a fragmented
+ * sample's payload, a reassembly buffer): from a 1 MiB slab; larger ones get their own buffer.
  */
 export function allocLarge(n: number): Uint8Array {
   if (n <= MAX_POOLED) return small.take(n);
@@ -51,9 +54,9 @@ export function allocLarge(n: number): Uint8Array {
 }
 
 /**
- * A copy of `bytes` from {@link allocLarge}: a datagram or a fragmented payload (≤ 64 KiB) costs
- * one off-heap buffer per ~70 datagrams of 14.7 KB instead of one each (fewer external-memory GCs
- * on a busy sender). Larger arrays get their own buffer.
+ * A copy of `bytes` from {@link allocLarge}: fragmented payloads of 64 KB samples cost one off-heap
+ * buffer per 15 samples instead of one each (fewer mallocs on a busy sender). Larger arrays get
+ * their own buffer.
  */
 export function copyLarge(bytes: Uint8Array): Uint8Array {
   const out = allocLarge(bytes.length);

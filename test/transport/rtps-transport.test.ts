@@ -65,7 +65,7 @@ describe('transport/datagram-packer', () => {
   it('packs whole transmits up to maxDatagramSize, adds INFO_DST, and invalidates a borrowed INFO_TS', () => {
     const out: Uint8Array[] = [];
     const withTs: Submessage[] = [{ kind: 'info-ts', littleEndian: true, timestamp: timeFromUnixMs(9000) }, data(1, 100)];
-    const r = packDatagrams(HEADER, prefixOf(2), [withTs, [data(2, 100)], [data(3, 100)], [data(4, 100)]], 400, (d) => { out.push(d); });
+    const r = packDatagrams(HEADER, prefixOf(2), [withTs, [data(2, 100)], [data(3, 100)], [data(4, 100)]], 400, (d) => { out.push(d.slice()); });
     expect(r).to.deep.equal({ datagrams: 2, transmits: 4, oversize: 0 });
     for (const d of out) expect(d.length).to.be.at.most(400);
     const first = decodeRtpsMessage(out[0]!).submessages.map((s) => s.kind);
@@ -84,7 +84,7 @@ describe('transport/datagram-packer', () => {
     };
     const out: Uint8Array[] = [];
     const transmits = [chunk(1, ts1), chunk(2, ts1), chunk(3, ts2), [{ kind: 'info-ts', littleEndian: true, timestamp: ts2 }, data(4, 20)] as Submessage[], chunk(5, ts2), chunk(6, undefined), chunk(7, undefined), [data(8, 20)], chunk(9, ts1)];
-    const r = packDatagrams(HEADER, prefixOf(2), transmits, 1400, (d) => { out.push(d); });
+    const r = packDatagrams(HEADER, prefixOf(2), transmits, 1400, (d) => { out.push(d.slice()); });
     expect(r).to.deep.equal({ datagrams: 1, transmits: 9, oversize: 0 });
     const seen: string[] = [];
     receiveRtpsMessage(out[0]!, (_src, _dst, s, ts) => { if (s.kind === 'data') seen.push(`${s.writerSN}@${ts === undefined ? '-' : ts.fraction === ts1.fraction ? 1 : 2}`); }, { localPrefix: prefixOf(2) });
@@ -93,13 +93,13 @@ describe('transport/datagram-packer', () => {
       ['info-dst', 'info-ts', 'data', 'data', 'info-ts', 'data', 'info-ts', 'data', 'data', 'info-ts', 'data', 'data', 'data', 'info-ts', 'data']);
     // A new datagram starts without a time in effect: its first encoded chunk carries its INFO_TS again.
     const small: Uint8Array[] = [];
-    packDatagrams(HEADER, undefined, [chunk(1, ts1), chunk(2, ts1), chunk(3, ts1)], 20 + 12 + 2 * 44, (d) => { small.push(d); });
+    packDatagrams(HEADER, undefined, [chunk(1, ts1), chunk(2, ts1), chunk(3, ts1)], 20 + 12 + 2 * 44, (d) => { small.push(d.slice()); });
     expect(small.map((d) => decodeRtpsMessage(d).submessages.map((s) => s.kind).join(','))).to.deep.equal(['info-ts,data,data', 'info-ts,data']);
   });
 
   it('sends an oversize transmit alone and counts it', () => {
     const out: Uint8Array[] = [];
-    const r = packDatagrams(HEADER, undefined, [[data(1)], [data(2, 1000)], [data(3)]], 300, (d) => { out.push(d); });
+    const r = packDatagrams(HEADER, undefined, [[data(1)], [data(2, 1000)], [data(3)]], 300, (d) => { out.push(d.slice()); });
     expect(r.oversize).to.equal(1);
     expect(out).to.have.length(3);
   });

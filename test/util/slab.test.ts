@@ -1,4 +1,4 @@
-/** util/slab: small arrays and datagram copies carved from shared slabs never overlap and read back exactly. */
+/** util/slab: small arrays and large copies (fragmented payloads) carved from shared slabs never overlap and read back exactly. */
 import { expect } from 'chai';
 import { allocBytes, copyBytes, copyLarge } from '../../src/util/slab.js';
 import { SeededRandom } from '../../src/util/prng.js';
@@ -12,7 +12,7 @@ describe('util/slab', () => {
     const rng = new SeededRandom(7);
     const kept: { copy: Uint8Array; original: Uint8Array }[] = [];
     for (let i = 0; i < 3000; i++) {
-      const size = i % 10 === 0 ? 5000 + rng.int(60_000) : rng.int(4097);
+      const size = i % 10 === 0 ? 5000 + rng.int(126_000) : rng.int(4097);
       const original = rng.bytes(size);
       const copy = size > 4096 ? copyLarge(original) : copyBytes(original);
       expect(copy.length).to.equal(size);
@@ -23,11 +23,13 @@ describe('util/slab', () => {
     }
     for (const { copy, original } of kept) expect(copy).to.deep.equal(original);
     for (let i = 1; i < kept.length; i++) expect(overlaps(kept[i - 1]!.copy, kept[i]!.copy)).to.equal(false);
-    // Beyond a datagram: its own buffer.
-    const big = new Uint8Array(70_000).fill(3);
+    // A 64 KB sample's payload (just above 64 KiB with its key and encapsulation) shares a slab.
+    expect(copyLarge(new Uint8Array(65_560)).buffer.byteLength).to.equal(1 << 20);
+    // Beyond 128 KiB: its own buffer.
+    const big = new Uint8Array(140_000).fill(3);
     const c = copyLarge(big);
     expect(c.byteOffset).to.equal(0);
-    expect(c.buffer.byteLength).to.equal(70_000);
+    expect(c.buffer.byteLength).to.equal(140_000);
     expect(c).to.deep.equal(big);
   });
 });
