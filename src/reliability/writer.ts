@@ -12,10 +12,10 @@
  *   matched readers the moment they are written, so a reader never has unsent new changes).
  */
 import type {
-  AckNackSubmessage, DataFragSubmessage, DataSubmessage, GapSubmessage, Guid, GuidPrefix, HeartbeatFragSubmessage,
+  AckNackSubmessage, DataFragSubmessage, GapSubmessage, Guid, GuidPrefix, HeartbeatFragSubmessage,
   HeartbeatSubmessage, InfoTsSubmessage, NackFragSubmessage, Submessage,
 } from '../rtps/index.js';
-import { encodeDataSubmessage, EntityIds, forEachFragmentNumber, forEachSequenceNumber, guidPrefixEquals, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
+import { encodeWriterData, EntityIds, forEachFragmentNumber, forEachSequenceNumber, guidPrefixEquals, MAX_SET_BITS, sizeOfSubmessage } from '../rtps/index.js';
 import type { Logger } from '../util/logger.js';
 import type { DurabilityKind, WriterInit } from './config.js';
 import { INFO_DST_OCTETS, INFO_TS_OCTETS, resolveWriterInit, RTPS_HEADER_OCTETS } from './config.js';
@@ -358,19 +358,9 @@ export class RtpsWriter {
     const isKey = input.isKey === true;
     const fragmentSize = this.#config.fragmentSize;
     if (payload.length <= fragmentSize) {
-      const data: DataSubmessage = {
-        kind: 'data',
-        littleEndian: le,
-        readerId: EntityIds.UNKNOWN,
-        writerId: this.#deps.guid.entityId,
-        writerSN: sn,
-        inlineQos: input.inlineQos,
-        serializedData: isKey ? undefined : payload,
-        serializedKey: isKey ? payload : undefined,
-      };
-      // Kept as octets only: the objects above die young (bench/dataplane: history objects that
-      // outlive a scavenge were a fifth of the writer's time in GC).
-      return new WireChange(sn, instanceKey, payload.length, input.sourceTimestamp, encodeDataSubmessage(data));
+      // Kept as octets only, built from the fields (no submessage object per sample; bench/dataplane:
+      // history objects that outlive a scavenge were a fifth of the writer's time in GC).
+      return new WireChange(sn, instanceKey, payload.length, input.sourceTimestamp, encodeWriterData(le, this.#deps.guid.entityId, sn, input.inlineQos, payload, isKey));
     }
     const infoTs: InfoTsSubmessage = { kind: 'info-ts', littleEndian: le, timestamp: input.sourceTimestamp };
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.

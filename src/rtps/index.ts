@@ -26,7 +26,7 @@ export { forEachSubmessage } from './message-reader.js';
 
 // submessages/data-wire.ts
 export type { EncodedChunk } from './submessages/data-wire.js';
-export { decodeEncodedChunk, encodeDataSubmessage } from './submessages/data-wire.js';
+export { decodeEncodedChunk, encodeDataSubmessage, encodeWriterData } from './submessages/data-wire.js';
 
 // message-writer.ts
 export { DEFAULT_MESSAGE_WRITER_CAPACITY, RtpsMessageWriter } from './message-writer.js';

@@ -34,6 +34,13 @@ function builtinPeerReader(writerId: EntityId): EntityId | undefined {
 }
 
 /** The local readers matched to one remote writer. */
+/** A remote participant with readers matched to one local writer. */
+export interface MatchedParticipant {
+  readonly hex: string;
+  readonly prefix: GuidPrefix;
+  readonly readers: Set<EntityId>;
+}
+
 interface RemoteWriterEntry {
   readonly prefix: GuidPrefix;
   /** Replaced, never mutated, on a change: a delivery loop may unmatch readers as it goes. */
@@ -44,7 +51,7 @@ interface RemoteWriterEntry {
 export class EndpointTable {
   readonly #endpoints = new Map<EntityId, LocalEndpoint>();
   /** local writer → remote participant hex → remote reader guid keys (for fan-out). */
-  readonly #readersOfWriter = new Map<EntityId, Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>>();
+  readonly #readersOfWriter = new Map<EntityId, Map<string, MatchedParticipant>>();
   /**
    * remote writer entity id → one entry per remote participant with that writer. Found by
    * (entity id, prefix bytes) without building a key per submessage (the prefix is a view into the
@@ -88,10 +95,10 @@ export class EndpointTable {
 
   matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
     let byParticipant = this.#readersOfWriter.get(localWriter);
-    if (byParticipant === undefined) this.#readersOfWriter.set(localWriter, (byParticipant = new Map<string, { prefix: GuidPrefix; readers: Set<EntityId> }>()));
+    if (byParticipant === undefined) this.#readersOfWriter.set(localWriter, (byParticipant = new Map<string, MatchedParticipant>()));
     const hex = toHex(remoteReader.prefix);
     let entry = byParticipant.get(hex);
-    if (entry === undefined) byParticipant.set(hex, (entry = { prefix: remoteReader.prefix.slice(), readers: new Set() }));
+    if (entry === undefined) byParticipant.set(hex, (entry = { hex, prefix: remoteReader.prefix.slice(), readers: new Set() }));
     entry.readers.add(remoteReader.entityId);
   }
 
@@ -157,13 +164,12 @@ export class EndpointTable {
   }
 
   /**
-   * Calls `fn(hex, prefix)` for each participant with a reader matched to `localWriter`, without
-   * building arrays (the send path of every sample). Prefixes are private copies; do not mutate.
+   * The participants with a reader matched to `localWriter`, keyed by prefix hex (live: do not
+   * modify; prefixes are private copies). The send path of every sample iterates it without
+   * building arrays or a callback.
    */
-  forEachMatchedParticipant(localWriter: EntityId, fn: (hex: string, prefix: GuidPrefix) => void): void {
-    const byParticipant = this.#readersOfWriter.get(localWriter);
-    if (byParticipant === undefined) return;
-    for (const [hex, e] of byParticipant) fn(hex, e.prefix);
+  matchedParticipantEntries(localWriter: EntityId): ReadonlyMap<string, MatchedParticipant> | undefined {
+    return this.#readersOfWriter.get(localWriter);
   }
 
   /** The participants with a reader matched to `localWriter` (prefixes are private copies). */

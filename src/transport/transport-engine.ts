@@ -114,7 +114,10 @@ export class TransportEngine {
     const item = transmit.encoded ?? transmit.submessages;
     if (transmit.to === 'all-matched') {
       if (channel === 'spdp') this.#enqueue(channel, '*', undefined, item);
-      else this.endpoints.forEachMatchedParticipant(from, (hex, prefix) => { this.#enqueue(channel, hex, prefix, item); });
+      else {
+        const matched = this.endpoints.matchedParticipantEntries(from);
+        if (matched !== undefined) for (const p of matched.values()) this.#enqueue(channel, p.hex, p.prefix, item);
+      }
     } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
       this.drop('no-destination');
     } else {

@@ -8,8 +8,10 @@ import { ByteWriter } from '../../util/byte-writer.js';
 import { allocBytes, copyBytes } from '../../util/slab.js';
 import { EncodeError } from '../../util/errors.js';
 import { PID_SENTINEL } from '../parameter-list.js';
-import { DataCodec, DATA_OCTETS_TO_INLINE_QOS } from './data.js';
+import { DataCodec, DataFlags, DATA_OCTETS_TO_INLINE_QOS } from './data.js';
 import type { DataSubmessage } from './data.js';
+import type { InlineQosParameter } from './inline-qos.js';
+import { EntityIds } from '../guid.js';
 import { FLAG_ENDIANNESS } from './submessage-codec.js';
 import { ByteReader } from '../../util/byte-reader.js';
 import type { Submessage } from './submessage.js';
@@ -37,32 +39,47 @@ let scratch: ByteWriter | undefined;
  * @throws EncodeError for values the wire cannot carry (as writeSubmessage).
  */
 export function encodeDataSubmessage(s: DataSubmessage): Uint8Array {
-  const payload = s.serializedData ?? s.serializedKey;
   if (s.serializedData !== undefined && s.serializedKey !== undefined) throw new EncodeError('data', 'serializedData and serializedKey are exclusive');
-  const qos = s.inlineQos;
+  return encodeData(s.littleEndian ?? true, DataCodec.flagsOf(s), s.readerId, s.writerId, s.writerSN, s.inlineQos, s.serializedData ?? s.serializedKey) ?? generic(s);
+}
+
+/**
+ * A writer's DATA to ENTITYID_UNKNOWN, from its fields: the same octets as
+ * {@link encodeDataSubmessage} without a submessage object per sample (the writer's hot path).
+ * `isKey`: `payload` is the serialized key (flag K), else the data (flag D).
+ */
+export function encodeWriterData(littleEndian: boolean, writerId: number, writerSN: number, inlineQos: readonly InlineQosParameter[] | undefined, payload: Uint8Array, isKey: boolean): Uint8Array {
+  const flags = (inlineQos ? DataFlags.Q : 0) | (isKey ? DataFlags.K : DataFlags.D);
+  return encodeData(littleEndian, flags, EntityIds.UNKNOWN, writerId, writerSN, inlineQos, payload) ?? generic({
+    kind: 'data', littleEndian, readerId: EntityIds.UNKNOWN, writerId, writerSN, inlineQos,
+    serializedData: isKey ? undefined : payload, serializedKey: isKey ? payload : undefined,
+  });
+}
+
+/** The fast encoding, or undefined when the general encoder must decide (PID_EXTENDED, sizes, SN). */
+function encodeData(le: boolean, flags: number, readerId: number, writerId: number, writerSN: number, qos: readonly InlineQosParameter[] | undefined, payload: Uint8Array | undefined): Uint8Array | undefined {
   let qosOctets = 0;
   if (qos !== undefined) {
     qosOctets = 4;
     for (const p of qos) {
-      if (p.pid > 0xffff || p.value.length > 0xfffc) return generic(s); // PID_EXTENDED or an error: the general encoder
+      if (p.pid > 0xffff || p.value.length > 0xfffc) return undefined; // PID_EXTENDED or an error: the general encoder
       qosOctets += 4 + ((p.value.length + 3) & ~3);
     }
   }
   const body = (20 + qosOctets + (payload?.length ?? 0) + 3) & ~3;
-  if (body > 0xffff || !Number.isSafeInteger(s.writerSN)) return generic(s);
-  const le = s.littleEndian ?? true;
+  if (body > 0xffff || !Number.isSafeInteger(writerSN)) return undefined;
   const out = allocBytes(4 + body);
   out[0] = DataCodec.id;
-  out[1] = DataCodec.flagsOf(s) | (le ? FLAG_ENDIANNESS : 0);
+  out[1] = flags | (le ? FLAG_ENDIANNESS : 0);
   u16(out, 2, body, le);
   // extraFlags 0, then octetsToInlineQos.
   u16(out, 6, DATA_OCTETS_TO_INLINE_QOS, le);
   // Entity ids are octet arrays: big-endian whatever the flag.
-  u32(out, 8, s.readerId >>> 0, false);
-  u32(out, 12, s.writerId >>> 0, false);
-  const high = Math.floor(s.writerSN / TWO_32);
+  u32(out, 8, readerId >>> 0, false);
+  u32(out, 12, writerId >>> 0, false);
+  const high = Math.floor(writerSN / TWO_32);
   u32(out, 16, high >>> 0, le);
-  u32(out, 20, s.writerSN - high * TWO_32, le);
+  u32(out, 20, writerSN - high * TWO_32, le);
   let o = 24;
   if (qos !== undefined) {
     for (const p of qos) {

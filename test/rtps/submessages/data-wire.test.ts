@@ -1,7 +1,7 @@
-/** encodeDataSubmessage: the same octets as the general submessage encoder, for every shape of DATA. */
+/** encodeDataSubmessage and encodeWriterData: the same octets as the general submessage encoder, for every shape of DATA. */
 import { expect } from 'chai';
 import type { DataSubmessage } from '../../../src/rtps/index.js';
-import { encodeDataSubmessage, readSubmessage, writeSubmessage } from '../../../src/rtps/index.js';
+import { encodeDataSubmessage, encodeWriterData, EntityIds, readSubmessage, writeSubmessage } from '../../../src/rtps/index.js';
 import { ByteReader } from '../../../src/util/byte-reader.js';
 import { ByteWriter } from '../../../src/util/byte-writer.js';
 import { EncodeError } from '../../../src/util/errors.js';
@@ -38,6 +38,12 @@ describe('rtps/submessages/data-wire', () => {
       expect(fast, `case ${i}`).to.deep.equal(generic(s));
       const back = readSubmessage(new ByteReader(fast, 'test'), 0);
       expect(back.kind).to.equal('data');
+      // The writer's form: a DATA to ENTITYID_UNKNOWN with data or key.
+      if (payload !== undefined && s.isNonStandardPayload !== true) {
+        const le = s.littleEndian ?? true;
+        const toUnknown = generic({ ...s, readerId: EntityIds.UNKNOWN });
+        expect(encodeWriterData(le, s.writerId, s.writerSN, qos, payload, isKey), `writer case ${i}`).to.deep.equal(toUnknown);
+      }
     }
   });
 
@@ -45,5 +51,6 @@ describe('rtps/submessages/data-wire', () => {
     const base: DataSubmessage = { kind: 'data', littleEndian: true, readerId: 0, writerId: 0x102, writerSN: 1, inlineQos: undefined, serializedData: new Uint8Array(4), serializedKey: new Uint8Array(4) };
     expect(() => encodeDataSubmessage(base)).to.throw(EncodeError);
     expect(() => encodeDataSubmessage({ ...base, serializedKey: undefined, writerSN: 2 ** 60 })).to.throw(EncodeError);
+    expect(() => encodeWriterData(true, 0x102, 2 ** 60, undefined, new Uint8Array(4), false)).to.throw(EncodeError);
   });
 });
