@@ -30,7 +30,7 @@ export function decoderSource(spec: DecoderSpec): string {
   const g = new DecodeGen(spec);
   const s = g.src;
   s.line('"use strict";');
-  s.line('const { df, UTF8, rep } = h;');
+  s.line('const { df, UTF8, rep, octets } = h;');
   s.line(`const LE = ${spec.littleEndian};`);
   s.line('const S = new Uint8Array(8), SV = new DataView(S.buffer);');
   s.line('function C4(b, p) { S[0] = b[p]; S[1] = b[p + 1]; S[2] = b[p + 2]; S[3] = b[p + 3]; }');
@@ -190,12 +190,15 @@ class DecodeGen {
     return v;
   }
 
-  /** `n` octets as a Uint8Array of their own; the field names the first missing element, as element-wise reading would. */
+  /**
+   * `n` octets copied out of the input (small ones into a shared slab, as Node pools small Buffers);
+   * the field names the first missing element, as element-wise reading would.
+   */
   #octets(n: string, path: Path, E: string): string {
     const v = this.src.name('u');
     const field = `${pathSource(path)} + "[" + Math.min(${n} - 1, Math.max(0, ${E} - p)) + "]"`;
     this.#need(n, field, E);
-    this.src.line(`const ${v} = b.slice(p, p + ${n}); p += ${n};`);
+    this.src.line(`const ${v} = octets(b, p, ${n}); p += ${n};`);
     return v;
   }
 

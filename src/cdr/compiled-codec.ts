@@ -65,6 +65,11 @@ const ENCODE_HELPERS = Object.freeze({
   copyBytes,
 });
 
+/** A decoded octet sequence or array: a copy (≤ 4 KiB in a shared slab, see util/slab.ts). */
+function octets(b: Uint8Array, p: number, n: number): Uint8Array {
+  return copyBytes(b.subarray(p, p + n));
+}
+
 function rep(n: number, f: () => unknown): unknown[] {
   return Array.from({ length: n }, f);
 }
@@ -123,6 +128,7 @@ export class CompiledCodec implements UserTypeCodec {
       df: (field: string, offset: number, reason: string): never => { throw new DecodeError(`${typeName}/${field}`, offset, reason); },
       UTF8,
       rep,
+      octets,
     });
     // Generate the XCDR1 little-endian pair now (what the DDS layer uses), so a source bug shows at creation.
     this.#encoder(this.#encoders, 'sample', 1);

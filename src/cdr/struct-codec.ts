@@ -9,6 +9,7 @@ import { CdrReader } from './cdr-reader.js';
 import { encodeUtf8 } from './cdr-writer.js';
 import type { CdrWriter } from './cdr-writer.js';
 import type { ElementType, MemberDef, PrimitiveKind, StructDef } from './type-model.js';
+import { copyBytes } from '../util/slab.js';
 import {
   beginDHeader, beginEmHeader, beginPlHeader, bounded, endDHeader, endEmHeader, endPlHeader,
   readDHeader, readEmHeader, readPlHeader, writePlSentinel,
@@ -310,10 +311,10 @@ function writeOctets(w: CdrWriter, v: readonly unknown[], path: string): void {
   }
 }
 
-/** `n` octets as a `Uint8Array` of its own (not a view into the datagram). */
+/** `n` octets copied out of the datagram (≤ 4 KiB into a shared slab, as Node pools small Buffers). */
 function readOctets(r: CdrReader, n: number, path: string): Uint8Array {
   // Element-wise, the first missing octet would fail: name the same field.
-  return r.bytesView(n, `${path}[${Math.min(n - 1, Math.max(0, r.remaining))}]`).slice();
+  return copyBytes(r.bytesView(n, `${path}[${Math.min(n - 1, Math.max(0, r.remaining))}]`));
 }
 
 function minSizeOf(el: ElementType): number {

@@ -35,7 +35,12 @@ export interface UserTypeCodec {
   readonly hasKey: boolean;
   /** @throws EncodeError when the sample does not fit the type or the encapsulation does not suit it. */
   encode(sample: UserSample, options: EncodeOptions): Uint8Array;
-  /** Decoded strings are copies; nothing aliases `bytes`. @throws DecodeError, and nothing else, on bad bytes. */
+  /**
+   * Decoded strings and octet collections are copies; nothing aliases `bytes`. Octet collections of
+   * up to 4 KiB are carved from shared slabs (util/slab.ts), as Node pools small Buffers: their
+   * `buffer` is shared, so read them through `byteOffset` / `byteLength`.
+   * @throws DecodeError, and nothing else, on bad bytes.
+   */
   decode(bytes: Uint8Array): UserSample;
   /** The 16-byte key hash (RTPS 2.5 §9.6.4.8); all zeros for a type without keys. @throws EncodeError. */
   keyHash(sample: UserSample): Uint8Array;

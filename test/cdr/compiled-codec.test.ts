@@ -445,6 +445,27 @@ describe('cdr/compiled-codec', () => {
     }
   });
 
+  it('decodes small octet collections into shared slabs that never overlap, and large ones into their own buffer', () => {
+    for (const codec of ['compiled', 'interpreted'] as const) {
+      const c = compileIdl('struct S { sequence<octet> b; };', { codec }).codec('S');
+      const small = c.encode({ b: new Uint8Array(1024).fill(7) }, { encapsulation: PLAIN_CDR_LE });
+      const got = Array.from({ length: 100 }, () => c.decode(small).b as Uint8Array);
+      for (const b of got) {
+        expect(b.buffer.byteLength, codec).to.equal(64 * 1024);
+        expect(b.every((x) => x === 7), codec).to.equal(true);
+      }
+      for (let i = 1; i < got.length; i++) {
+        const [a, b] = [got[i - 1]!, got[i]!];
+        const overlap = a.buffer === b.buffer && a.byteOffset < b.byteOffset + b.byteLength && b.byteOffset < a.byteOffset + a.byteLength;
+        expect(overlap, codec).to.equal(false);
+      }
+      got[0]!.fill(1); // writing into one decoded array leaves the others alone
+      expect(got[1]!.every((x) => x === 7), codec).to.equal(true);
+      const big = c.decode(c.encode({ b: new Uint8Array(5000) }, { encapsulation: PLAIN_CDR_LE })).b as Uint8Array;
+      expect(big.buffer.byteLength, codec).to.equal(5000);
+    }
+  });
+
   it('decodes XCDR1 payloads of every kind the header allows, refusing parameter lists like the interpreter', () => {
     const lib = compileIdl('struct P { long v; };');
     const ref = compileIdl('struct P { long v; };', { codec: 'interpreted' });
