@@ -92,7 +92,8 @@ export interface RtpsUdpTransportOptions {
   readonly maxMessageSize?: number;
   /**
    * `max_unacked_bytes` (rtps-ice extension, like Cyclone DDS's `WhcHigh`), octets: a keep-all
-   * reliable writer waits while this much payload is unacknowledged. 0 = unlimited. Default 524288.
+   * reliable writer waits while this much payload is unacknowledged. 0 = unlimited. Default 1048576
+   * (our own socket receive buffer: a full window still fits a reader's queue).
    */
   readonly maxUnackedBytes?: number;
   /**
@@ -404,7 +405,7 @@ function resolveSections(
     heartbeatResponseDelayMs: t.number('heartbeat_response_delay', 500, 1, { allowZero: true }),
     receiveAddressDurationMs: t.number('receive_address_duration', 5, 1000, { allowZero: true }),
     maxMessageSize: t.number('max_message_size', 1400, 1, { integer: true }),
-    maxUnackedBytes: t.number('max_unacked_bytes', 524_288, 1, { integer: true, allowZero: true }),
+    maxUnackedBytes: t.number('max_unacked_bytes', 1_048_576, 1, { integer: true, allowZero: true }),
     busyPollUs: t.number('busy_poll_us', 0, 1, { integer: true, allowZero: true }),
   };
   if (transport.busyPollUs > 100_000) throw new InvalidConfigError('transport.busy_poll_us', `${transport.busyPollUs} is not in 0..100000`);
