@@ -76,7 +76,7 @@ export class RtpsMessageWriter {
     });
   }
 
-  /** Appends submessages already encoded (whole, each padded to 4 octets, as `encodeDataSubmessage` makes them). */
+  /** Appends submessages already encoded (whole, each padded to 4 octets, as `encodeDataSubmessage` and `encodeWriterData` make them). */
   append(submessages: Uint8Array): this {
     this.#w.bytes(submessages);
     return this;

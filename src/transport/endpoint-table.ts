@@ -172,12 +172,6 @@ export class EndpointTable {
     return this.#readersOfWriter.get(localWriter);
   }
 
-  /** The participants with a reader matched to `localWriter` (prefixes are private copies). */
-  matchedParticipants(localWriter: EntityId): readonly GuidPrefix[] {
-    const byParticipant = this.#readersOfWriter.get(localWriter);
-    return byParticipant === undefined ? [] : [...byParticipant.values()].map((e) => e.prefix);
-  }
-
   /**
    * Hands `s` to the endpoint(s) it is for.
    * @returns how many endpoints got it (0: counted by the caller as `no-endpoint`).
