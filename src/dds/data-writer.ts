@@ -18,7 +18,6 @@ import { abortable, DdsUsageError, EntityClosedError, throwIfAborted } from './e
 import type { EndpointControl, EndpointHost } from './internal.js';
 import type { ResolvedQos } from './qos.js';
 import type { Topic } from './topic.js';
-import { copyLarge } from '../util/slab.js';
 
 /** A match with a remote reader began or ended. */
 export interface PublicationMatchedStatus {
@@ -88,6 +87,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     this.#core = new RtpsWriter({
       guid, clock: host.clock, log: host.log.child('writer'),
       send: (t) => { host.transport.send(guid.entityId, t); },
+      flushCount: () => host.transport.flushCount,
       emit: (e) => { host.defer(() => { this.#onCoreEvent(e); }); },
     }, {
       history: qos.history, depth: qos.depth, maxSamples: qos.maxSamples, durability: qos.durability,
@@ -165,14 +165,19 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
       if (r.kind === 'written') return Promise.resolve({ sequenceNumber: r.sequenceNumber });
     }
     let entry: Blocked | undefined;
-    // It waits: a scratch view would be overwritten by the next encode.
-    const kept = input.isTransient === true ? { ...input, serializedData: copyLarge(input.serializedData), isTransient: false } : input;
     return abortable<WriteInfo>(options.signal, (resolve, reject) => {
+      // It waits: a scratch view would be overwritten by the next encode. The copy comes from the
+      // memory the history keeps, which a fragmented change adopts as it is.
+      const kept = input.isTransient === true
+        ? { ...input, serializedData: this.#core.retain(input.serializedData), isTransient: false, isRetained: true }
+        : input;
       entry = { input: kept, resolve, reject };
       this.#blocked.push(entry);
       return () => {
         const i = entry === undefined ? -1 : this.#blocked.indexOf(entry);
-        if (i >= 0) this.#blocked.splice(i, 1);
+        if (i < 0) return;
+        this.#blocked.splice(i, 1);
+        if (kept.isRetained === true) this.#core.release(kept.serializedData);
       };
     });
   }

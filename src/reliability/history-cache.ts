@@ -24,6 +24,8 @@ export interface CacheChange {
    * then decoded from it on demand), so the history keeps one small object per sample.
    */
   readonly wire?: EncodedChunk;
+  /** Octets from the writer's arena, given back when the change leaves the history. */
+  readonly octets?: Uint8Array | undefined;
 }
 
 /** An unfragmented change kept as its wire form only (see {@link CacheChange.wire}). */
@@ -43,6 +45,10 @@ export class WireChange implements CacheChange, EncodedChunk {
 
   get wire(): EncodedChunk {
     return this;
+  }
+
+  get octets(): Uint8Array {
+    return this.rest;
   }
 
   get chunks(): readonly (readonly Submessage[])[] {
@@ -65,7 +71,11 @@ export class HistoryCache {
   #head = 0;
   #firstSN = 0;
 
-  constructor(readonly depth: number | undefined) {}
+  /** @param onRemove called for each change that leaves the cache (not at {@link clear}). */
+  constructor(
+    readonly depth: number | undefined,
+    readonly onRemove?: (change: CacheChange) => void,
+  ) {}
 
   get size(): number {
     return this.depth === undefined ? this.#list.length - this.#head : this.#changes.size;
@@ -115,7 +125,10 @@ export class HistoryCache {
     sns.push(change.sequenceNumber);
     while (sns.length > this.depth) {
       const old = sns.shift();
-      if (old !== undefined) this.#changes.delete(old);
+      if (old === undefined) continue;
+      const removed = this.#changes.get(old);
+      this.#changes.delete(old);
+      if (removed !== undefined) this.onRemove?.(removed);
     }
   }
 
@@ -124,7 +137,12 @@ export class HistoryCache {
     if (this.depth === undefined) {
       const n = Math.max(0, Math.min(this.size, sn - this.#firstSN + 1));
       if (n === 0) return 0;
-      for (let i = this.#head; i < this.#head + n; i++) this.#list[i] = RELEASED;
+      const onRemove = this.onRemove;
+      for (let i = this.#head; i < this.#head + n; i++) {
+        const change = this.#list[i];
+        if (onRemove !== undefined && change !== undefined) onRemove(change);
+        this.#list[i] = RELEASED;
+      }
       this.#head += n;
       this.#firstSN += n;
       if (this.#head === this.#list.length) {
@@ -141,6 +159,7 @@ export class HistoryCache {
       if (key > sn) break;
       this.#changes.delete(key);
       this.#forgetInstance(change);
+      this.onRemove?.(change);
       n++;
     }
     return n;

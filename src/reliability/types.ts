@@ -50,6 +50,11 @@ export interface ReliabilityDeps {
   /** Fire-and-forget; must not re-enter the core. */
   readonly send: (t: ReliabilityTransmit) => void;
   readonly log: Logger;
+  /**
+   * The transport's `Transport.flushCount`: lets a writer reuse the octets of changes that left its
+   * history once their queued transmits are gone (OctetArena). Omitted: nothing is reused.
+   */
+  readonly flushCount?: () => number;
 }
 
 /** A sample as the writer's user hands it over. */
@@ -69,6 +74,11 @@ export interface WriteInput {
    * writer copies what it keeps (the encoded DATA, or the payload of a fragmented sample).
    */
   readonly isTransient?: boolean;
+  /**
+   * `serializedData` came from {@link RtpsWriter.retain} (a write that had to wait): the writer
+   * adopts it as the payload of a fragmented change, or gives it back once it encoded the DATA.
+   */
+  readonly isRetained?: boolean;
   /** Flag K: `serializedData` is the serialized key (dispose / unregister), not the data. */
   readonly isKey?: boolean;
   /** Inline QoS (key hash, status info, …) to put in the DATA (or the first DATA_FRAG). */

@@ -24,7 +24,8 @@ import { HistoryCache, WireChange } from './history-cache.js';
 import { ProxyTable } from './proxy-table.js';
 import type { ReliabilityDeps, TransmitDestination, WriteInput, WriterDropReason, WriterEvent, WriteResult } from './types.js';
 import { EncodedTransmit, NO_WRITER_DROPS } from './types.js';
-import { copyLarge } from '../util/slab.js';
+import { OctetArena } from '../util/octet-arena.js';
+import { allocLarge } from '../util/slab.js';
 
 /** Collaborators of {@link RtpsWriter}. */
 export interface WriterDeps extends ReliabilityDeps {
@@ -108,12 +109,24 @@ export class RtpsWriter {
   /** Payload octets written since a HEARTBEAT last asked for an answer. */
   #sinceSolicit = 0;
 
+  /** Allocates the octets the history keeps: from an OctetArena (keep-all), else the slabs. */
+  readonly #alloc: (n: number) => Uint8Array;
+  readonly #free: (bytes: Uint8Array) => void;
+
   /** @throws InvalidConfigError */
   constructor(deps: WriterDeps, init: WriterInit = {}) {
     this.#deps = deps;
     this.#config = resolveWriterInit(init);
     this.#log = deps.log.child('writer');
-    this.#history = new HistoryCache(this.#config.history === 'keep-last' ? this.#config.depth : undefined);
+    const isKeepAll = this.#config.history === 'keep-all';
+    // Keep-all releases in SN order, so arena chunks empty in turn. Keep-last may keep one old
+    // change per instance for ever, which would pin a whole chunk each: those use the slabs.
+    const arena = isKeepAll && deps.flushCount !== undefined ? new OctetArena(deps.flushCount) : undefined;
+    this.#history = new HistoryCache(isKeepAll ? undefined : this.#config.depth, arena && ((change) => {
+      if (change.octets !== undefined) arena.free(change.octets);
+    }));
+    this.#alloc = arena === undefined ? allocLarge : (n) => arena.alloc(n);
+    this.#free = arena === undefined ? () => undefined : (b) => { arena.free(b); };
   }
 
   get guid(): Guid {
@@ -190,6 +203,22 @@ export class RtpsWriter {
     if (this.#reliableCount === 0) this.#heartbeatAt = undefined;
     this.#release();
     return true;
+  }
+
+  /**
+   * A copy of `bytes` from the memory the history keeps, for a write that must wait (its caller's
+   * array is a scratch view): write it with `isRetained`, or give it back with {@link release}
+   * if it is never written.
+   */
+  retain(bytes: Uint8Array): Uint8Array {
+    const out = this.#alloc(bytes.length);
+    out.set(bytes);
+    return out;
+  }
+
+  /** Gives back a copy from {@link retain} that will not be written (the write was aborted). */
+  release(bytes: Uint8Array): void {
+    this.#free(bytes);
   }
 
   /**
@@ -360,12 +389,20 @@ export class RtpsWriter {
     if (payload.length <= fragmentSize) {
       // Kept as octets only, built from the fields (no submessage object per sample; bench/dataplane:
       // history objects that outlive a scavenge were a fifth of the writer's time in GC).
-      return new WireChange(sn, instanceKey, payload.length, input.sourceTimestamp, encodeWriterData(le, this.#deps.guid.entityId, sn, input.inlineQos, payload, isKey));
+      const change = new WireChange(sn, instanceKey, payload.length, input.sourceTimestamp, encodeWriterData(le, this.#deps.guid.entityId, sn, input.inlineQos, payload, isKey, this.#alloc));
+      if (input.isRetained === true) this.#free(payload);
+      return change;
     }
     const infoTs: InfoTsSubmessage = { kind: 'info-ts', littleEndian: le, timestamp: input.sourceTimestamp };
     // RTPS 2.5 §8.4.14.1: fragments of fragmentSize; as many per DATA_FRAG as fit the datagram.
     // The DATA_FRAGs keep views of the payload: a transient one is copied first.
-    if (input.isTransient === true) payload = copyLarge(payload);
+    let octets: Uint8Array | undefined;
+    if (input.isRetained === true) {
+      octets = payload;
+    } else if (input.isTransient === true) {
+      octets = payload = this.#alloc(payload.length);
+      payload.set(input.serializedData);
+    }
     const total = Math.ceil(payload.length / fragmentSize);
     const qosOctets = input.inlineQos ? sizeOfSubmessage(dataFragProbe(input.inlineQos)) - sizeOfSubmessage(dataFragProbe(undefined)) : 0;
     const room = this.#config.maxDatagramSize - RTPS_HEADER_OCTETS - INFO_DST_OCTETS - INFO_TS_OCTETS - 36 - qosOctets;
@@ -391,7 +428,7 @@ export class RtpsWriter {
       };
       chunks.push([infoTs, frag]);
     }
-    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk, payloadBytes: payload.length };
+    return { sequenceNumber: sn, instanceKey, chunks, totalFragments: total, fragmentsPerChunk: perChunk, payloadBytes: payload.length, octets };
   }
 
   #onAckNack(prefix: GuidPrefix, a: AckNackSubmessage): void {

@@ -154,6 +154,10 @@ export class InMemoryTransport implements Transport {
     this.#engine.flush();
   }
 
+  get flushCount(): number {
+    return this.#engine.flushCount;
+  }
+
   reschedule(): void {
     this.#engine.reschedule();
   }

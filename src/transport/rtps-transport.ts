@@ -560,6 +560,10 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     this.#engine.flush();
   }
 
+  get flushCount(): number {
+    return this.#engine.flushCount;
+  }
+
   reschedule(): void {
     this.#engine.reschedule();
   }

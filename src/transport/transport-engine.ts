@@ -65,6 +65,7 @@ export class TransportEngine {
   /** The timer is armed to run at once (queued output): further sends and reschedules need not re-arm it. */
   #flushArmed = false;
   #isClosed = false;
+  #flushCount = 0;
   readonly #stats = { datagramsIn: 0, rtpsIn: 0, stunIn: 0, submessagesIn: 0, datagramsOut: 0, bytesOut: 0, transmitsOut: 0 };
   readonly #dropped: Record<TransportDropReason, number> = { ...NO_TRANSPORT_DROPS };
   /** The receive path's visitor and options, made once (not per datagram). */
@@ -148,9 +149,17 @@ export class TransportEngine {
     q.transmits.push(item);
   }
 
+  /** See {@link Transport.flushCount}. */
+  get flushCount(): number {
+    return this.#flushCount;
+  }
+
   /** Packs and sends everything queued. */
   flush(): void {
-    if (this.#isClosed || this.#queued === 0) return;
+    if (this.#isClosed || this.#queued === 0) {
+      this.#flushCount++;
+      return;
+    }
     const queues: Queue[] = [];
     for (const byDestination of this.#queues.values()) {
       for (const q of byDestination.values()) queues.push(q);
@@ -173,6 +182,8 @@ export class TransportEngine {
       else this.drop('no-destination', r.transmits);
       if (r.oversize > 0) this.drop('oversize', r.oversize);
     }
+    // Not when a deliver re-entered send(): those transmits are still queued.
+    if (this.#queued === 0) this.#flushCount++;
   }
 
   /**
@@ -275,6 +286,7 @@ export class TransportEngine {
     this.#flushArmed = false;
     this.#queues.clear();
     this.#queued = 0;
+    this.#flushCount++;
   }
 
   #open(): void {

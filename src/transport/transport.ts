@@ -165,6 +165,12 @@ export interface Transport {
   send(from: EntityId, transmit: ReliabilityTransmit): void;
   /** Sends everything queued now. */
   flush(): void;
+  /**
+   * Grows each time a flush finds or leaves the send queue empty (and at close). Once it has
+   * grown past its value at the time of a `send`, the transport no longer reads the octets that
+   * transmit referenced: a writer may then reuse them (`ReliabilityDeps.flushCount`).
+   */
+  readonly flushCount: number;
   /** Re-arms the timer after a core changed its deadline outside a transport callback (e.g. `write`). */
   reschedule(): void;
 

@@ -5,7 +5,7 @@
  * submessage of its message (test/rtps/data-wire.test.ts).
  */
 import { ByteWriter } from '../../util/byte-writer.js';
-import { allocBytes, copyBytes } from '../../util/slab.js';
+import { allocBytes } from '../../util/slab.js';
 import { EncodeError } from '../../util/errors.js';
 import { PID_SENTINEL } from '../parameter-list.js';
 import { DataCodec, DataFlags, DATA_OCTETS_TO_INLINE_QOS } from './data.js';
@@ -40,24 +40,31 @@ let scratch: ByteWriter | undefined;
  */
 export function encodeDataSubmessage(s: DataSubmessage): Uint8Array {
   if (s.serializedData !== undefined && s.serializedKey !== undefined) throw new EncodeError('data', 'serializedData and serializedKey are exclusive');
-  return encodeData(s.littleEndian ?? true, DataCodec.flagsOf(s), s.readerId, s.writerId, s.writerSN, s.inlineQos, s.serializedData ?? s.serializedKey) ?? generic(s);
+  return encodeData(s.littleEndian ?? true, DataCodec.flagsOf(s), s.readerId, s.writerId, s.writerSN, s.inlineQos, s.serializedData ?? s.serializedKey, allocBytes) ?? generic(s, allocBytes);
 }
 
 /**
  * A writer's DATA to ENTITYID_UNKNOWN, from its fields: the same octets as
  * {@link encodeDataSubmessage} without a submessage object per sample (the writer's hot path).
- * `isKey`: `payload` is the serialized key (flag K), else the data (flag D).
+ * `isKey`: `payload` is the serialized key (flag K), else the data (flag D). `alloc` gives the
+ * array to write into (every octet is written; default: zero-filled from the shared slabs).
  */
-export function encodeWriterData(littleEndian: boolean, writerId: number, writerSN: number, inlineQos: readonly InlineQosParameter[] | undefined, payload: Uint8Array, isKey: boolean): Uint8Array {
+export function encodeWriterData(
+  littleEndian: boolean, writerId: number, writerSN: number, inlineQos: readonly InlineQosParameter[] | undefined,
+  payload: Uint8Array, isKey: boolean, alloc: (n: number) => Uint8Array = allocBytes,
+): Uint8Array {
   const flags = (inlineQos ? DataFlags.Q : 0) | (isKey ? DataFlags.K : DataFlags.D);
-  return encodeData(littleEndian, flags, EntityIds.UNKNOWN, writerId, writerSN, inlineQos, payload) ?? generic({
+  return encodeData(littleEndian, flags, EntityIds.UNKNOWN, writerId, writerSN, inlineQos, payload, alloc) ?? generic({
     kind: 'data', littleEndian, readerId: EntityIds.UNKNOWN, writerId, writerSN, inlineQos,
     serializedData: isKey ? undefined : payload, serializedKey: isKey ? payload : undefined,
-  });
+  }, alloc);
 }
 
 /** The fast encoding, or undefined when the general encoder must decide (PID_EXTENDED, sizes, SN). */
-function encodeData(le: boolean, flags: number, readerId: number, writerId: number, writerSN: number, qos: readonly InlineQosParameter[] | undefined, payload: Uint8Array | undefined): Uint8Array | undefined {
+function encodeData(
+  le: boolean, flags: number, readerId: number, writerId: number, writerSN: number, qos: readonly InlineQosParameter[] | undefined,
+  payload: Uint8Array | undefined, alloc: (n: number) => Uint8Array,
+): Uint8Array | undefined {
   let qosOctets = 0;
   if (qos !== undefined) {
     qosOctets = 4;
@@ -68,11 +75,13 @@ function encodeData(le: boolean, flags: number, readerId: number, writerId: numb
   }
   const body = (20 + qosOctets + (payload?.length ?? 0) + 3) & ~3;
   if (body > 0xffff || !Number.isSafeInteger(writerSN)) return undefined;
-  const out = allocBytes(4 + body);
+  const out = alloc(4 + body);
   out[0] = DataCodec.id;
   out[1] = flags | (le ? FLAG_ENDIANNESS : 0);
   u16(out, 2, body, le);
   // extraFlags 0, then octetsToInlineQos.
+  out[4] = 0;
+  out[5] = 0;
   u16(out, 6, DATA_OCTETS_TO_INLINE_QOS, le);
   // Entity ids are octet arrays: big-endian whatever the flag.
   u32(out, 8, readerId >>> 0, false);
@@ -83,23 +92,34 @@ function encodeData(le: boolean, flags: number, readerId: number, writerId: numb
   let o = 24;
   if (qos !== undefined) {
     for (const p of qos) {
+      const padded = (p.value.length + 3) & ~3;
       u16(out, o, p.pid, le);
-      u16(out, o + 2, (p.value.length + 3) & ~3, le);
+      u16(out, o + 2, padded, le);
       out.set(p.value, o + 4);
-      o += 4 + ((p.value.length + 3) & ~3);
+      if (padded !== p.value.length) out.fill(0, o + 4 + p.value.length, o + 4 + padded);
+      o += 4 + padded;
     }
     u16(out, o, PID_SENTINEL, le);
+    out[o + 2] = 0;
+    out[o + 3] = 0;
     o += 4;
   }
-  if (payload !== undefined) out.set(payload, o);
+  if (payload !== undefined) {
+    out.set(payload, o);
+    o += payload.length;
+  }
+  if (o < out.length) out.fill(0, o);
   return out;
 }
 
-function generic(s: DataSubmessage): Uint8Array {
+function generic(s: DataSubmessage, alloc: (n: number) => Uint8Array): Uint8Array {
   const w = (scratch ??= new ByteWriter(256, true));
   w.offset = 0;
   writeSubmessage(w, s, false);
-  return copyBytes(w.finish());
+  const encoded = w.finish();
+  const out = alloc(encoded.length);
+  out.set(encoded);
+  return out;
 }
 
 function u16(b: Uint8Array, o: number, v: number, le: boolean): void {

@@ -1,4 +1,4 @@
-/** encodeDataSubmessage and encodeWriterData: the same octets as the general submessage encoder, for every shape of DATA. */
+/** encodeDataSubmessage and encodeWriterData: the same octets as the general submessage encoder, for every shape of DATA, into clean or dirty memory. */
 import { expect } from 'chai';
 import type { DataSubmessage } from '../../../src/rtps/index.js';
 import { encodeDataSubmessage, encodeWriterData, EntityIds, readSubmessage, writeSubmessage } from '../../../src/rtps/index.js';
@@ -43,6 +43,9 @@ describe('rtps/submessages/data-wire', () => {
         const le = s.littleEndian ?? true;
         const toUnknown = generic({ ...s, readerId: EntityIds.UNKNOWN });
         expect(encodeWriterData(le, s.writerId, s.writerSN, qos, payload, isKey), `writer case ${i}`).to.deep.equal(toUnknown);
+        // Into reused memory (a writer's OctetArena): every octet written, padding included.
+        const dirty = (n: number): Uint8Array => new Uint8Array(n).fill(0xa5);
+        expect(encodeWriterData(le, s.writerId, s.writerSN, qos, payload, isKey, dirty), `dirty case ${i}`).to.deep.equal(toUnknown);
       }
     }
   });
