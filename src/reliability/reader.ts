@@ -32,8 +32,10 @@ export interface ReaderDeps extends ReliabilityDeps {
    * True: a sample delivered straight from the DATA that carried it (the next in order, or any
    * best-effort one) is lent: its `serializedData` / `serializedKey` and inline QoS values alias the
    * received datagram and are valid only during the `deliver` call, which decodes or copies what
-   * it keeps. Samples held back for ordering or reassembled are always copies. Saves a copy and an
-   * allocation per in-order sample. Default false: every delivered sample owns its bytes.
+   * it keeps. So is a reassembled sample delivered as soon as it completes: its octets are a
+   * reassembly buffer that is reused after the call. Samples held back for ordering own their
+   * bytes. Saves a copy and an allocation per in-order sample. Default false: every delivered
+   * sample owns its bytes.
    */
   readonly lendsSamples?: boolean;
   readonly emit: (e: ReaderEvent) => void;
@@ -302,6 +304,9 @@ export class RtpsReader {
     if (!partial.isComplete) return;
     proxy.partials.delete(sn);
     this.#bufferedBytes -= partial.footprint;
+    // Delivered now (as #onData's lent samples): a lent sample is done with once deliver returns,
+    // so its buffer goes back to the pool. One held back for ordering keeps its own.
+    const isLent = this.#deps.lendsSamples === true && (!proxy.isReliable || sn === proxy.nextExpected);
     this.#accept(proxy, sn, {
       writer: proxy.guid,
       sequenceNumber: sn,
@@ -310,6 +315,7 @@ export class RtpsReader {
       inlineQos: partial.inlineQos,
       sourceTimestamp: partial.sourceTimestamp,
     });
+    if (isLent) partial.recycle();
   }
 
   /** Checks an incoming SN against the proxy's state; false (counted) when it is to be dropped. */

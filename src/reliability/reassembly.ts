@@ -4,10 +4,19 @@
  */
 import type { FragmentNumberSet, InlineQosParameter, RtpsTime } from '../rtps/index.js';
 import { MAX_SET_BITS } from '../rtps/index.js';
-import { allocLarge } from '../util/slab.js';
+import { BufferPool } from '../util/buffer-pool.js';
+
+/**
+ * Reassembly buffers, reused once their sample is delivered: a 64 KB sample's buffer used to be
+ * fresh, zero-filled off-heap memory per sample (bench/dataplane). Every octet is written by a
+ * fragment before a sample is complete, so a reused buffer never shows old octets.
+ */
+const buffers = new BufferPool(1 << 20, 8);
 
 export class Reassembly {
   readonly data: Uint8Array;
+  /** The pooled buffer `data` views; undefined once given back. */
+  #storage: Uint8Array | undefined;
   readonly #received: Uint8Array;
   readonly totalFragments: number;
   #receivedCount = 0;
@@ -20,8 +29,18 @@ export class Reassembly {
     readonly isKey: boolean,
   ) {
     this.totalFragments = Math.ceil(sampleSize / fragmentSize);
-    this.data = allocLarge(sampleSize);
+    this.#storage = buffers.take(sampleSize);
+    this.data = this.#storage.subarray(0, sampleSize);
     this.#received = new Uint8Array(this.totalFragments);
+  }
+
+  /**
+   * Gives the buffer back for reuse: only once nothing reads `data` any more (a lent sample after
+   * its delivery returned). Idempotent.
+   */
+  recycle(): void {
+    if (this.#storage !== undefined) buffers.give(this.#storage);
+    this.#storage = undefined;
   }
 
   /** Octets this reassembly holds (buffer and flags), for the reader's memory bound. */

@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { SendBuffers, sendBuffers } from '../../src/transport/send-buffers.js';
+import { BufferPool } from '../../src/util/buffer-pool.js';
+import { SEND_BUFFER_MAX_OCTETS, SEND_BUFFERS_KEPT, sendBuffers } from '../../src/transport/send-buffers.js';
 import { UdpNetwork } from '../../src/transport/udp-network.js';
 
 describe('transport/send-buffers', () => {
   it('copies into a power-of-two buffer and reuses a returned one of the same capacity', () => {
-    const pool = new SendBuffers();
+    const pool = new BufferPool(SEND_BUFFER_MAX_OCTETS, SEND_BUFFERS_KEPT);
     const a = pool.copy(new Uint8Array([1, 2, 3]));
     expect(a.length).to.equal(256);
     expect([...a.subarray(0, 3)]).to.deep.equal([1, 2, 3]);
@@ -20,14 +21,20 @@ describe('transport/send-buffers', () => {
     expect(pool.allocated).to.equal(2);
   });
 
-  it('keeps at most 64 free buffers of a capacity and never pools an array it did not make', () => {
-    const pool = new SendBuffers();
+  it('keeps at most 64 free buffers of a capacity and takes back only whole buffers of a pool capacity', () => {
+    const pool = new BufferPool(SEND_BUFFER_MAX_OCTETS, SEND_BUFFERS_KEPT);
     const taken = Array.from({ length: 100 }, () => pool.copy(new Uint8Array(1000)));
     for (const b of taken) pool.give(b);
     expect(pool.free).to.equal(64);
     pool.give(new Uint8Array(1000)); // not a pool capacity
     pool.give(new Uint8Array(70_000)); // beyond the largest class
     expect(pool.free).to.equal(64);
+    const fresh = new BufferPool(SEND_BUFFER_MAX_OCTETS, SEND_BUFFERS_KEPT);
+    fresh.give(new Uint8Array(2048).subarray(0, 1024)); // a view of a larger buffer
+    fresh.give(new Uint8Array(2048).subarray(1024)); // a view at an offset
+    expect(fresh.free).to.equal(0);
+    fresh.give(new Uint8Array(1024));
+    expect(fresh.free).to.equal(1);
     expect(pool.copy(new Uint8Array(70_000)).length).to.equal(70_000);
   });
 
