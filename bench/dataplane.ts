@@ -84,15 +84,29 @@ function percentile(sorted: readonly number[], p: number): number {
 
 /**
  * With `DATAPLANE_PROF=<dir>`, a child profiles only its measured phase (start-up, discovery and
- * teardown left out) and writes `<dir>/<role>-<size>.cpuprofile`.
+ * teardown left out) and writes `<dir>/<role>-<size>.cpuprofile`; with `DATAPLANE_HEAP=<dir>`
+ * instead, a sampling heap profile of what survived the young generation, `<role>-<size>.heapprofile`.
  */
 async function phaseProfiler(role: string): Promise<{ stop(): Promise<void> }> {
   const dir = process.env['DATAPLANE_PROF'];
-  if (dir === undefined) return { stop: () => Promise.resolve() };
+  const heapDir = process.env['DATAPLANE_HEAP'];
+  if (dir === undefined && heapDir === undefined) return { stop: () => Promise.resolve() };
   const { Session } = await import('node:inspector/promises');
   const { writeFile } = await import('node:fs/promises');
   const session = new Session();
   session.connect();
+  if (heapDir !== undefined) {
+    // Objects sampled during the phase that no scavenge collected: what is live at its end, plus
+    // what scavenges promoted to the old generation (the cost of each scavenge, and the major GCs).
+    await session.post('HeapProfiler.startSampling', { samplingInterval: 4096, includeObjectsCollectedByMajorGC: true });
+    return {
+      stop: async () => {
+        const { profile } = await session.post('HeapProfiler.stopSampling');
+        await writeFile(`${heapDir}/${role}-${arg('size') ?? ''}.heapprofile`, JSON.stringify(profile));
+        session.disconnect();
+      },
+    };
+  }
   await session.post('Profiler.enable');
   await session.post('Profiler.setSamplingInterval', { interval: 200 });
   await session.post('Profiler.start');
