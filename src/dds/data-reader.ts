@@ -249,7 +249,7 @@ export class DataReader extends EventEmitter<DataReaderEvents> implements AsyncI
     // An absent RELIABILITY of a writer is RELIABLE (DDS default for writers).
     const isReliable = this.qos.reliability === 'reliable' && (remote.qos.reliability?.kind ?? 'reliable') === 'reliable';
     this.#core.addWriterProxy(guid, { reliable: isReliable });
-    this.#host.transport.matchRemoteWriter(this.guid.entityId, guid);
+    this.#host.transport.matchRemoteWriter(this.guid.entityId, guid, remote.unicastLocators);
     this.emit('subscription-matched', { remote: guid, isMatched: true, currentCount: this.#matched.size });
     this.#notify();
   }

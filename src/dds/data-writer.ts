@@ -312,7 +312,7 @@ export class DataWriter extends EventEmitter<DataWriterEvents> {
     const isReliable = this.qos.reliability === 'reliable' && remote.qos.reliability?.kind === 'reliable';
     const durability = remote.qos.durability === undefined || remote.qos.durability === 'volatile' ? 'volatile' : 'transient-local';
     this.#core.addReaderProxy(guid, { reliable: isReliable, durability });
-    this.#host.transport.matchRemoteReader(this.guid.entityId, guid);
+    this.#host.transport.matchRemoteReader(this.guid.entityId, guid, remote.unicastLocators);
     this.emit('publication-matched', { remote: guid, isMatched: true, currentCount: this.#matched.size });
     this.#notify();
   }

@@ -6,8 +6,8 @@
  * builtin reader paired with a builtin writer (SPDP announcer → SPDP detector, …). Shared by every
  * {@link Transport} implementation so they route identically.
  */
-import type { EntityId, Guid, GuidPrefix, RtpsTime, Submessage } from '../rtps/index.js';
-import { EntityIds, guidPrefixEquals } from '../rtps/index.js';
+import type { EntityId, Guid, GuidPrefix, Locator, RtpsTime, Submessage } from '../rtps/index.js';
+import { EntityIds, guidPrefixEquals, LocatorKind, locatorToString } from '../rtps/index.js';
 import { toHex } from '../util/hex.js';
 import type { LocalEndpointInit, ScheduledCore, TransportChannel } from './transport.js';
 import { channelOfEntity } from './transport.js';
@@ -33,12 +33,47 @@ function builtinPeerReader(writerId: EntityId): EntityId | undefined {
   return undefined;
 }
 
-/** The local readers matched to one remote writer. */
 /** A remote participant with readers matched to one local writer. */
 export interface MatchedParticipant {
   readonly hex: string;
   readonly prefix: GuidPrefix;
   readonly readers: Set<EntityId>;
+}
+
+/**
+ * Where one local endpoint's datagrams to one remote participant go when the matched remote
+ * endpoints announced unicast locators of their own (SEDP `PID_UNICAST_LOCATOR`; RTPS 2.5
+ * §8.5.4.2: they replace the participant's default unicast locators for that endpoint).
+ */
+export interface EndpointLocators {
+  /** The UDP locators announced by the matched endpoints, without repeats. */
+  readonly locators: readonly Locator[];
+  /** Some matched endpoint announced none: the participant's default unicast locators too. */
+  readonly andDefaults: boolean;
+  /** Queue key of a datagram to the participant with these locators: `hex|locators`. */
+  readonly queueKey: string;
+}
+
+/** The unicast UDP locators each matched remote endpoint of one participant announced ([] = none). */
+interface AnnouncedLocators {
+  readonly byEndpoint: Map<EntityId, readonly Locator[]>;
+  current: EndpointLocators | undefined;
+}
+
+function isUdp(l: Locator): boolean {
+  return (l.kind === LocatorKind.UDPv4 || l.kind === LocatorKind.UDPv6) && l.port !== 0;
+}
+
+/** What `announced` adds up to, or undefined when no endpoint announced a UDP locator. */
+function endpointLocatorsOf(hex: string, announced: AnnouncedLocators): EndpointLocators | undefined {
+  const unique = new Map<string, Locator>();
+  let andDefaults = false;
+  for (const list of announced.byEndpoint.values()) {
+    if (list.length === 0) andDefaults = true;
+    for (const l of list) unique.set(locatorToString(l), l);
+  }
+  if (unique.size === 0) return undefined;
+  return { locators: [...unique.values()], andDefaults, queueKey: `${hex}|${[...unique.keys()].sort().join(',')}${andDefaults ? '+default' : ''}` };
 }
 
 interface RemoteWriterEntry {
@@ -66,6 +101,8 @@ export class EndpointTable {
   #lastSource: GuidPrefix | undefined;
   #lastWriterId = 0;
   #lastEntry: RemoteWriterEntry | undefined;
+  /** local endpoint → remote participant hex → the locators its matched endpoints there announced. */
+  readonly #announced = new Map<EntityId, Map<string, AnnouncedLocators>>();
 
   /** @returns false when the id is taken. */
   add(init: LocalEndpointInit): boolean {
@@ -80,6 +117,7 @@ export class EndpointTable {
     this.#forgetLastRoute();
     this.#endpoints.delete(entityId);
     this.#readersOfWriter.delete(entityId);
+    this.#announced.delete(entityId);
     for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
       for (const e of [...entries]) if (e.readers.includes(entityId)) this.#removeReader(writerId, e, entityId);
     }
@@ -93,7 +131,9 @@ export class EndpointTable {
     return this.#endpoints.values();
   }
 
-  matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
+  /** `unicastLocators`: what the remote reader announced (see {@link EndpointLocators}); omitted or [] = none. */
+  matchRemoteReader(localWriter: EntityId, remoteReader: Guid, unicastLocators: readonly Locator[] = []): void {
+    this.#announce(localWriter, remoteReader, unicastLocators);
     let byParticipant = this.#readersOfWriter.get(localWriter);
     if (byParticipant === undefined) this.#readersOfWriter.set(localWriter, (byParticipant = new Map<string, MatchedParticipant>()));
     const hex = toHex(remoteReader.prefix);
@@ -108,10 +148,13 @@ export class EndpointTable {
     const entry = byParticipant?.get(hex);
     entry?.readers.delete(remoteReader.entityId);
     if (entry?.readers.size === 0) byParticipant?.delete(hex);
+    this.#unannounce(localWriter, remoteReader);
   }
 
-  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
+  /** `unicastLocators`: what the remote writer announced (where ACKNACKs go); omitted or [] = none. */
+  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid, unicastLocators: readonly Locator[] = []): void {
     this.#forgetLastRoute();
+    this.#announce(localReader, remoteWriter, unicastLocators);
     const writerId = remoteWriter.entityId >>> 0;
     let entries = this.#readersOfRemoteWriter.get(writerId);
     if (entries === undefined) this.#readersOfRemoteWriter.set(writerId, (entries = []));
@@ -125,6 +168,42 @@ export class EndpointTable {
     const writerId = remoteWriter.entityId >>> 0;
     const entry = this.#remoteWriter(writerId, remoteWriter.prefix);
     if (entry !== undefined) this.#removeReader(writerId, entry, localReader);
+    this.#unannounce(localReader, remoteWriter);
+  }
+
+  /**
+   * Where `local`'s datagrams to participant `hex` go instead of its default unicast locators, or
+   * undefined when its matched endpoints there announced none (the common case: one lookup).
+   */
+  endpointLocators(local: EntityId, hex: string): EndpointLocators | undefined {
+    if (this.#announced.size === 0) return undefined;
+    return this.#announced.get(local)?.get(hex)?.current;
+  }
+
+  #announce(local: EntityId, remote: Guid, unicastLocators: readonly Locator[]): void {
+    const hex = toHex(remote.prefix);
+    const udp = unicastLocators.filter(isUdp);
+    let byParticipant = this.#announced.get(local);
+    if (udp.length === 0 && byParticipant?.get(hex) === undefined) {
+      // Nothing announced, and no other endpoint there did: keep the table empty (the fast path).
+      return;
+    }
+    if (byParticipant === undefined) this.#announced.set(local, (byParticipant = new Map<string, AnnouncedLocators>()));
+    let announced = byParticipant.get(hex);
+    if (announced === undefined) byParticipant.set(hex, (announced = { byEndpoint: new Map(), current: undefined }));
+    announced.byEndpoint.set(remote.entityId >>> 0, udp.map((l) => ({ kind: l.kind, port: l.port, address: l.address.slice() })));
+    announced.current = endpointLocatorsOf(hex, announced);
+  }
+
+  #unannounce(local: EntityId, remote: Guid): void {
+    const byParticipant = this.#announced.get(local);
+    const hex = toHex(remote.prefix);
+    const announced = byParticipant?.get(hex);
+    if (byParticipant === undefined || announced === undefined) return;
+    announced.byEndpoint.delete(remote.entityId >>> 0);
+    announced.current = endpointLocatorsOf(hex, announced);
+    if (announced.current === undefined) byParticipant.delete(hex);
+    if (byParticipant.size === 0) this.#announced.delete(local);
   }
 
   /** Forgets every match with endpoints of the participant `prefix`. */
@@ -132,6 +211,10 @@ export class EndpointTable {
     this.#forgetLastRoute();
     const hex = toHex(prefix);
     for (const byParticipant of this.#readersOfWriter.values()) byParticipant.delete(hex);
+    for (const [local, byParticipant] of [...this.#announced]) {
+      byParticipant.delete(hex);
+      if (byParticipant.size === 0) this.#announced.delete(local);
+    }
     for (const [writerId, entries] of [...this.#readersOfRemoteWriter]) {
       const kept = entries.filter((e) => !guidPrefixEquals(e.prefix, prefix));
       if (kept.length === 0) this.#readersOfRemoteWriter.delete(writerId);

@@ -6,7 +6,7 @@
  * Addresses do not exist here: a datagram for a participant goes to that participant; SPDP
  * announcements go to every other participant on the bus.
  */
-import type { EntityId, Guid, GuidPrefix } from '../rtps/index.js';
+import type { EntityId, Guid, GuidPrefix, Locator } from '../rtps/index.js';
 import type { ReliabilityTransmit } from '../reliability/index.js';
 import type { TimerService } from '../util/datagram-io.js';
 import { InvalidConfigError } from '../util/errors.js';
@@ -130,16 +130,16 @@ export class InMemoryTransport implements Transport {
     this.#engine.endpoints.removeParticipant(guidPrefix);
   }
 
-  matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
-    this.#engine.endpoints.matchRemoteReader(localWriter, remoteReader);
+  matchRemoteReader(localWriter: EntityId, remoteReader: Guid, unicastLocators?: readonly Locator[]): void {
+    this.#engine.endpoints.matchRemoteReader(localWriter, remoteReader, unicastLocators);
   }
 
   unmatchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
     this.#engine.endpoints.unmatchRemoteReader(localWriter, remoteReader);
   }
 
-  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
-    this.#engine.endpoints.matchRemoteWriter(localReader, remoteWriter);
+  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid, unicastLocators?: readonly Locator[]): void {
+    this.#engine.endpoints.matchRemoteWriter(localReader, remoteWriter, unicastLocators);
   }
 
   unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {

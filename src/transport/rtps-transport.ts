@@ -24,6 +24,7 @@ import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
 import { selectAddresses } from './address-selection.js';
 import { classifyDatagram } from './classify-datagram.js';
+import type { EndpointLocators } from './endpoint-table.js';
 import type { IceDriver } from './ice-driver.js';
 import type { PortMappingInit } from './port-mapping.js';
 import { DEFAULT_SPDP_MULTICAST_GROUP, rtpsPort, spdpUnicastPortCandidates } from './port-mapping.js';
@@ -163,6 +164,13 @@ function addresses(locators: readonly Locator[] | undefined): TransportAddress[]
   return out;
 }
 
+/** `list` without repeated addresses, first occurrence kept. */
+function uniqueAddresses(list: readonly TransportAddress[]): TransportAddress[] {
+  const out: TransportAddress[] = [];
+  for (const a of list) if (!out.some((b) => addressEquals(a, b))) out.push(a);
+  return out;
+}
+
 function isAddressInUse(err: unknown): boolean {
   return err instanceof Error && 'code' in err && err.code === 'EADDRINUSE';
 }
@@ -205,7 +213,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
       timers: deps.timers,
       log: deps.log.child('rtps-udp'),
       maxDatagramSize: max,
-      deliver: (channel, destination, bytes) => this.#deliver(channel, destination, bytes),
+      deliver: (channel, destination, bytes, endpointLocators) => this.#deliver(channel, destination, bytes, endpointLocators),
       knowsParticipant: (_channel, prefix) => this.#remotes.has(toHex(prefix)),
       onDrop: (reason) => {
         if (this.listenerCount('dropped') > 0) this.emit('dropped', reason, this.#receivingChannel);
@@ -368,7 +376,7 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
    * Sends one packed datagram per §5.13 (SPDP: the announcement destinations; `'relay'`: the
    * channel's relay port, spec §6.3).
    */
-  #deliver(channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, bytes: Uint8Array): boolean | 'suppressed' {
+  #deliver(channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, bytes: Uint8Array, endpointLocators?: EndpointLocators): boolean | 'suppressed' {
     const io = this.#io.get(channel);
     if (io === undefined) return false;
     if (destination === 'relay') {
@@ -393,12 +401,15 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     const driver = this.#init.useIce ? this.#deps.iceDriver : undefined;
     const path = driver?.selectedPath(this.#iceId(channel), hex);
     const isMeta = channel === 'sedp';
+    const defaults = addresses(isMeta ? remote.init.metatrafficUnicastLocators : remote.init.defaultUnicastLocators);
     const { addresses: targets } = selectAddresses({
       relayOnly: this.#init.rtpsRelayOnly,
       relay: this.#init.useRtpsRelay || this.#init.rtpsRelayOnly ? this.#init.relayAddresses?.[channel] : undefined,
       ice: path?.remoteAddress,
       recentReceive: recent,
-      unicast: addresses(isMeta ? remote.init.metatrafficUnicastLocators : remote.init.defaultUnicastLocators),
+      // The matched endpoints' own locators replace the participant's defaults (Transport.matchRemoteReader).
+      unicast: endpointLocators === undefined ? defaults
+        : uniqueAddresses([...addresses(endpointLocators.locators), ...(endpointLocators.andDefaults ? defaults : [])]),
       multicast: addresses(isMeta ? remote.init.metatrafficMulticastLocators : remote.init.defaultMulticastLocators),
     });
     let n = 0;
@@ -536,16 +547,16 @@ export class RtpsUdpTransport extends EventEmitter<RtpsUdpTransportEvents> imple
     this.#engine.endpoints.removeParticipant(guidPrefix);
   }
 
-  matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
-    this.#engine.endpoints.matchRemoteReader(localWriter, remoteReader);
+  matchRemoteReader(localWriter: EntityId, remoteReader: Guid, unicastLocators?: readonly Locator[]): void {
+    this.#engine.endpoints.matchRemoteReader(localWriter, remoteReader, unicastLocators);
   }
 
   unmatchRemoteReader(localWriter: EntityId, remoteReader: Guid): void {
     this.#engine.endpoints.unmatchRemoteReader(localWriter, remoteReader);
   }
 
-  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {
-    this.#engine.endpoints.matchRemoteWriter(localReader, remoteWriter);
+  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid, unicastLocators?: readonly Locator[]): void {
+    this.#engine.endpoints.matchRemoteWriter(localReader, remoteWriter, unicastLocators);
   }
 
   unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void {

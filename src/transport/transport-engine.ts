@@ -14,6 +14,7 @@ import { toHex } from '../util/hex.js';
 import type { Logger } from '../util/logger.js';
 import type { PackInput } from './datagram-packer.js';
 import { packDatagrams } from './datagram-packer.js';
+import type { EndpointLocators } from './endpoint-table.js';
 import { EndpointTable } from './endpoint-table.js';
 import type { ReceiveOptions, ReceiverVisitor } from './message-receiver.js';
 import { receiveRtpsMessage } from './message-receiver.js';
@@ -34,10 +35,11 @@ export interface TransportEngineDeps {
   readonly vendorId?: number;
   /**
    * Sends one packed datagram of `channel` to participant `destination` (undefined: the SPDP
-   * announcement destinations; `'relay'`: the channel's RtpsRelay port). Returns false when there was
+   * announcement destinations; `'relay'`: the channel's RtpsRelay port), to `endpointLocators`
+   * instead of its default unicast locators when given. Returns false when there was
    * nowhere to send it, `'suppressed'` when sending nowhere was intended (RtpsRelayOnly).
    */
-  readonly deliver: (channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, datagram: Uint8Array) => boolean | 'suppressed';
+  readonly deliver: (channel: TransportChannel, destination: GuidPrefix | 'relay' | undefined, datagram: Uint8Array, endpointLocators?: EndpointLocators) => boolean | 'suppressed';
   /** Whether transmits to `prefix` on `channel` have a chance to go anywhere (a registered participant). */
   readonly knowsParticipant: (channel: TransportChannel, prefix: GuidPrefix) => boolean;
   /** Reports a drop (the facade emits it); called after counting. */
@@ -47,6 +49,7 @@ export interface TransportEngineDeps {
 interface Queue {
   readonly channel: TransportChannel;
   readonly destination: GuidPrefix | 'relay' | undefined;
+  readonly locators: EndpointLocators | undefined;
   readonly transmits: PackInput[];
 }
 
@@ -117,12 +120,19 @@ export class TransportEngine {
       if (channel === 'spdp') this.#enqueue(channel, '*', undefined, item);
       else {
         const matched = this.endpoints.matchedParticipantEntries(from);
-        if (matched !== undefined) for (const p of matched.values()) this.#enqueue(channel, p.hex, p.prefix, item);
+        if (matched !== undefined) {
+          for (const p of matched.values()) {
+            const own = this.endpoints.endpointLocators(from, p.hex);
+            this.#enqueue(channel, own?.queueKey ?? p.hex, p.prefix, item, own);
+          }
+        }
       }
     } else if (channel !== 'spdp' && !this.#deps.knowsParticipant(channel, transmit.to)) {
       this.drop('no-destination');
     } else {
-      this.#enqueue(channel, toHex(transmit.to), transmit.to, item);
+      const hex = toHex(transmit.to);
+      const own = this.endpoints.endpointLocators(from, hex);
+      this.#enqueue(channel, own?.queueKey ?? hex, transmit.to, item, own);
     }
     if (this.#depth === 0 && !this.#flushArmed) this.#armAt(this.#deps.timers.clock.now());
   }
@@ -135,15 +145,15 @@ export class TransportEngine {
   }
 
   /**
-   * Queues per channel, then per destination (`hex` of its prefix, '*' for the announcement
-   * destinations, 'relay' for the relay port).
+   * Queues per channel, then per destination (`key`: the hex of its prefix, with the endpoint
+   * locators when there are any; '*' for the announcement destinations, 'relay' for the relay port).
    */
-  #enqueue(channel: TransportChannel, hex: string, destination: GuidPrefix | 'relay' | undefined, item: PackInput): void {
+  #enqueue(channel: TransportChannel, key: string, destination: GuidPrefix | 'relay' | undefined, item: PackInput, locators?: EndpointLocators): void {
     let byDestination = this.#queues.get(channel);
     if (byDestination === undefined) this.#queues.set(channel, (byDestination = new Map<string, Queue>()));
-    let q = byDestination.get(hex);
+    let q = byDestination.get(key);
     if (q === undefined) {
-      byDestination.set(hex, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), transmits: [] }));
+      byDestination.set(key, (q = { channel, destination: destination === 'relay' ? 'relay' : destination?.slice(), locators, transmits: [] }));
       this.#queued++;
     }
     q.transmits.push(item);
@@ -170,7 +180,7 @@ export class TransportEngine {
       const outcome = { failed: 0 };
       const dst = q.destination === 'relay' ? undefined : q.destination;
       const r = packDatagrams(this.#header, dst, q.transmits, this.#deps.maxDatagramSize, (bytes) => {
-        const sent = this.#deps.deliver(q.channel, q.destination, bytes);
+        const sent = this.#deps.deliver(q.channel, q.destination, bytes, q.locators);
         if (sent === true) {
           this.#stats.datagramsOut++;
           this.#stats.bytesOut += bytes.length;

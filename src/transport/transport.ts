@@ -147,11 +147,19 @@ export interface Transport {
   /** Forgets a participant and every match with its endpoints. */
   removeRemoteParticipant(guidPrefix: GuidPrefix): void;
 
-  /** A local writer now sends `'all-matched'` transmits to `remoteReader`'s participant too. */
-  matchRemoteReader(localWriter: EntityId, remoteReader: Guid): void;
+  /**
+   * A local writer now sends `'all-matched'` transmits to `remoteReader`'s participant too.
+   * `unicastLocators`: the reader's own (SEDP `PID_UNICAST_LOCATOR`); when given, datagrams from
+   * this writer to that participant go there instead of its default unicast locators (RTPS 2.5
+   * §8.5.4.2), under the same ICE and relay rules.
+   */
+  matchRemoteReader(localWriter: EntityId, remoteReader: Guid, unicastLocators?: readonly Locator[]): void;
   unmatchRemoteReader(localWriter: EntityId, remoteReader: Guid): void;
-  /** DATA / HEARTBEAT / GAP from `remoteWriter` with readerId UNKNOWN now reach `localReader`. */
-  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void;
+  /**
+   * DATA / HEARTBEAT / GAP from `remoteWriter` with readerId UNKNOWN now reach `localReader`.
+   * `unicastLocators`: the writer's own, where this reader's ACKNACKs go (as for matchRemoteReader).
+   */
+  matchRemoteWriter(localReader: EntityId, remoteWriter: Guid, unicastLocators?: readonly Locator[]): void;
   unmatchRemoteWriter(localReader: EntityId, remoteWriter: Guid): void;
 
   /**

@@ -204,6 +204,70 @@ describe('transport/RtpsUdpTransport', function () {
     expect(host.openSockets).to.equal(0);
   });
 
+  it('sends a writer\'s data and a reader\'s ACKNACKs to the locators the matched remote endpoints announced, else to the defaults', async () => {
+    const net = new VirtualNetwork({ recordTrace: false });
+    const host = net.addHost('h', { ips: ['10.0.0.1'] });
+    const t = await RtpsUdpTransport.open({ guidPrefix: prefixOf(1), network: host, timers: net.timers, log: silentLogger }, { multicast: false });
+    const sockets = await Promise.all([7000, 7010, 7020].map((port) => host.bind('10.0.0.1', port)));
+    try {
+      const got: number[] = [];
+      for (const s of sockets) s.onDatagram(() => { got.push(s.localAddress.port); });
+      const remote = prefixOf(9);
+      // Cyclone-like: it does not reply to the source, so only locators count.
+      t.addRemoteParticipant({ guidPrefix: remote, vendorId: VendorIds.CYCLONEDDS, defaultUnicastLocators: [locatorFromAddress(v4('10.0.0.1', 7000))] });
+      const writer = 0x00000102;
+      const reader = 0x00000207;
+      t.addLocalEndpoint({ entityId: writer, handler: () => undefined });
+      t.addLocalEndpoint({ entityId: reader, handler: () => undefined });
+      const sendAll = (): number[] => {
+        got.length = 0;
+        t.send(writer, { to: 'all-matched', submessages: [data(1)] });
+        t.flush();
+        net.runFor(10);
+        return [...got].sort();
+      };
+      const at = (port: number) => [locatorFromAddress(v4('10.0.0.1', port))];
+      t.matchRemoteReader(writer, { prefix: remote, entityId: 0x107 }); // announced none
+      expect(sendAll(), 'no endpoint locators: the default').to.deep.equal([7000]);
+      t.matchRemoteReader(writer, { prefix: remote, entityId: 0x107 }, at(7010));
+      expect(sendAll(), 'the reader\'s own').to.deep.equal([7010]);
+      t.matchRemoteReader(writer, { prefix: remote, entityId: 0x207 });
+      expect(sendAll(), 'a second reader without its own: both').to.deep.equal([7000, 7010]);
+      t.matchRemoteReader(writer, { prefix: remote, entityId: 0x307 }, at(7010));
+      t.unmatchRemoteReader(writer, { prefix: remote, entityId: 0x207 });
+      expect(sendAll(), 'two readers sharing a locator: one datagram').to.deep.equal([7010]);
+      // A directed transmit (a repair, a HEARTBEAT) from the same writer goes there too.
+      got.length = 0;
+      t.send(writer, { to: remote, submessages: [data(2)] });
+      t.flush();
+      net.runFor(10);
+      expect(got).to.deep.equal([7010]);
+      // The reader side: ACKNACKs to a remote writer that announced its own locator.
+      t.matchRemoteWriter(reader, { prefix: remote, entityId: 0x102 }, at(7020));
+      got.length = 0;
+      t.send(reader, { to: remote, submessages: [data(3, 16, 0x102, 0x207)] });
+      t.flush();
+      net.runFor(10);
+      expect(got).to.deep.equal([7020]);
+      t.unmatchRemoteReader(writer, { prefix: remote, entityId: 0x107 });
+      t.unmatchRemoteReader(writer, { prefix: remote, entityId: 0x307 });
+      t.matchRemoteReader(writer, { prefix: remote, entityId: 0x107 });
+      expect(sendAll(), 'back to the default once no matched reader has its own').to.deep.equal([7000]);
+      t.removeRemoteParticipant(remote);
+      t.addRemoteParticipant({ guidPrefix: remote, vendorId: VendorIds.CYCLONEDDS, defaultUnicastLocators: [locatorFromAddress(v4('10.0.0.1', 7000))] });
+      got.length = 0;
+      t.send(reader, { to: remote, submessages: [data(4, 16, 0x102, 0x207)] });
+      t.flush();
+      net.runFor(10);
+      expect(got, 'forgotten with the participant').to.deep.equal([7000]);
+      expect(t.stats().dropped['no-destination']).to.equal(0);
+    } finally {
+      t.close();
+      for (const s of sockets) s.close();
+    }
+    expect(host.openSockets).to.equal(0);
+  });
+
   it('behind two port-restricted NATs with ICE: data goes to the ICE-selected address, never the private locator', async () => {
     const topo = twoNatTopology({ left: NatPresets.portRestricted, right: NatPresets.portRestricted, rttMs: 20, recordTrace: false });
     const stunAt = v4('192.0.2.1', 3478);
