@@ -33,8 +33,8 @@ class Slabs {
 const MAX_POOLED = 4096;
 const small = new Slabs(64 * 1024);
 /**
- * Datagrams, and a fragmented sample of up to 128 KiB (a 64 KiB user payload plus its key and
- * encapsulation is just above 64 KiB), come from 1 MiB slabs.
+ * A fragmented sample of up to 128 KiB (a 64 KiB user payload plus its key and encapsulation is
+ * just above 64 KiB) comes from 1 MiB slabs.
  */
 const MAX_LARGE = 128 * 1024;
 const large = new Slabs(1 << 20);
@@ -45,23 +45,12 @@ export function allocBytes(n: number): Uint8Array {
 }
 
 /**
- * A zero-filled array of `n` octets for internal, short-lived data up to 128 KiB (a fragmented
- * sample's payload, a reassembly buffer): from a 1 MiB slab; larger ones get their own buffer.
+ * A zero-filled array of `n` octets for internal data up to 128 KiB (the history octets of a
+ * keep-last writer, see OctetArena for keep-all): from a 1 MiB slab; larger ones get their own buffer.
  */
 export function allocLarge(n: number): Uint8Array {
   if (n <= MAX_POOLED) return small.take(n);
   return n > MAX_LARGE ? new Uint8Array(n) : large.take(n);
-}
-
-/**
- * A copy of `bytes` from {@link allocLarge}: fragmented payloads of 64 KB samples cost one off-heap
- * buffer per 15 samples instead of one each (fewer mallocs on a busy sender). Larger arrays get
- * their own buffer.
- */
-export function copyLarge(bytes: Uint8Array): Uint8Array {
-  const out = allocLarge(bytes.length);
-  out.set(bytes);
-  return out;
 }
 
 /** A copy of `bytes` in an array from {@link allocBytes}. */

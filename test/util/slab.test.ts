@@ -1,6 +1,12 @@
 /** util/slab: small arrays and large copies (fragmented payloads) carved from shared slabs never overlap and read back exactly. */
 import { expect } from 'chai';
-import { allocBytes, copyBytes, copyLarge } from '../../src/util/slab.js';
+import { allocBytes, allocLarge, copyBytes } from '../../src/util/slab.js';
+
+function copyLarge(bytes: Uint8Array): Uint8Array {
+  const out = allocLarge(bytes.length);
+  out.set(bytes);
+  return out;
+}
 import { SeededRandom } from '../../src/util/prng.js';
 
 function overlaps(a: Uint8Array, b: Uint8Array): boolean {
